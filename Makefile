@@ -1,0 +1,54 @@
+# Kiji: `make run` serves the site, `make test` runs lint and the whole suite.
+# Needs only Python 3.11+ and make: everything else is installed into .venv from PyPI.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format install install-dev messages clean-db help
+
+help:
+	@echo "make run    - set up, migrate, load demo content on first run, serve http://127.0.0.1:8000/"
+	@echo "make test   - set up and run lint plus the whole test suite against real PostgreSQL"
+	@echo "make lint   - ruff check + format check"
+	@echo "make format - ruff format + autofix"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: install
+	$(BIN)/python -m config.compilemessages
+
+# Plain HTTP on the loopback address: the production HTTPS settings stay off for this server.
+run: export HTTPS = 0
+run: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) bootstrap
+	@echo "Kiji is starting on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
+	$(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-dev messages lint
+	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,6 @@
+"""Blog models, split by what a reader of the code would look for."""
+
+from blog.models.articles import Article, ArticleQuerySet, Category, Source
+from blog.models.images import Image
+
+__all__ = ["Article", "ArticleQuerySet", "Category", "Image", "Source"]

@@ -1,0 +1,181 @@
+"""Articles, their categories (an mptt tree) and their sources (参考)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from mptt.models import MPTTModel, TreeForeignKey
+from taggit.managers import TaggableManager
+
+from blog.sanitize import BODY_EXTENSIONS, sanitize_html
+
+
+class Category(MPTTModel):
+    """A node of the category tree, e.g. 国別 › ロシア関連."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("ASCII, used in URLs."))
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("display order"), default=0)
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class MPTTMeta:
+        order_insertion_by = ["order", "name"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:category_detail", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    """The vocabulary every reader-facing list is built from."""
+
+    def published(self) -> ArticleQuerySet:
+        """Articles readers may see: published status and a publish time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_category(self, category: Category) -> ArticleQuerySet:
+        """Articles of ``category`` and all its descendants (one range condition on the tree)."""
+        return self.filter(
+            category__tree_id=category.tree_id,
+            category__lft__gte=category.lft,
+            category__rght__lte=category.rght,
+        )
+
+    def tagged(self, slug: str) -> ArticleQuerySet:
+        """Articles carrying the tag with this slug."""
+        return self.filter(tags__slug=slug)
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What list pages need in the same query: category and eyecatch, newest first."""
+        return self.select_related("category", "eyecatch").defer("body").order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    """A news or commentary article, canonical at /archives/<id>/."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead"), blank=True, help_text=_("The opening paragraph, shown above the sources."))
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One line, shown emphasised under the sources.")
+    )
+    body = ProseEditorField(_("body"), config={"extensions": BODY_EXTENSIONS}, sanitize=True, blank=True)
+    category = TreeForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(_("tags"), blank=True)
+    eyecatch = models.ForeignKey(
+        "blog.Image",
+        verbose_name=_("eyecatch image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    eyecatch_credit = models.CharField(
+        _("eyecatch credit"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown at the end as ※アイキャッチ画像の出典:…; the image's default credit if empty."),
+    )
+    notice = models.TextField(_("notice"), blank=True, help_text=_("Optional お知らせ shown after the body."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publish time"), default=timezone.now, help_text=_("A future time schedules the article.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    # Visible comments, kept by comments.services in the same transaction as each change, so
+    # lists show counts without a join or a count per article.
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    legacy_slug = models.CharField(
+        _("legacy slug"), max_length=200, blank=True, help_text=_("Slug of an imported post, kept for old links.")
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["category", "-published_at"], name="article_category_published"),
+        ]
+        permissions = [("publish_article", _("Can publish articles"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Whatever path the HTML came by (admin, importer, shell), only the allow-list is stored.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:article_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        """Whether readers can see it now."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published status with a publish time still to come."""
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def excerpt(self) -> str:
+        """Plain-text teaser for lists, from the lead or summary (lists never load the body)."""
+        text = strip_tags(self.lead or self.summary)
+        return Truncator(" ".join(text.split())).chars(120)
+
+    @property
+    def credit_line(self) -> str:
+        """The eyecatch credit to print, falling back to the image's default credit."""
+        if self.eyecatch_credit:
+            return self.eyecatch_credit
+        return self.eyecatch.credit if self.eyecatch_id and self.eyecatch else ""
+
+
+class Source(models.Model):
+    """A source article (参考) the article is based on, shown under the lead."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("URL"), max_length=1000)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,17 @@
+"""Reader URLs of the blog; stable, so imported WordPress ids keep working."""
+
+from django.urls import path
+
+from blog import views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="article_list"),
+    path("archives/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="article_preview"),
+    path("category/<slug:slug>/", views.CategoryDetailView.as_view(), name="category_detail"),
+    path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("date/<int:year>/", views.ArchiveYearView.as_view(), name="archive_year"),
+    path("date/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
+]

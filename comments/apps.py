@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentsConfig(AppConfig):
+    """Threaded, anonymous, votable comments and their moderation."""
+
+    name = "comments"
+    verbose_name = _("Comments")

@@ -1,0 +1,5 @@
+"""Comment actions (posting, voting, moderation)."""
+
+app_name = "comments"
+
+urlpatterns: list = []

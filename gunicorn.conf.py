@@ -1,0 +1,26 @@
+"""gunicorn settings for Kiji; every value can be overridden by an environment variable."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("KIJI_BIND", "127.0.0.1:8000")
+# Two workers per core plus one: the usual starting point for a sync, database-bound app.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def on_starting(server) -> None:
+    """Start (or join) the embedded PostgreSQL in the master, so it lives as long as gunicorn."""
+    if not os.environ.get("DATABASE_URL"):
+        from pathlib import Path
+
+        from config.database import database_url
+
+        database_url(Path(__file__).resolve().parent)

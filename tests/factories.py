@@ -1,0 +1,112 @@
+"""factory_boy factories shared by the whole suite, with state traits (published, draft, …)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from blog.models import Article, Category, Image, Source
+
+
+def png_bytes(width: int = 64, height: int = 48, color: str = "#336699") -> bytes:
+    """A small valid PNG."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff-less user; traits make editors, moderators and superusers."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    class Params:
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+def editor(**kwargs) -> object:
+    """A staff user in the Editors group."""
+    return UserFactory(is_staff=True, groups=["Editors"], **kwargs)
+
+
+def moderator(**kwargs) -> object:
+    """A staff user in the Moderators group."""
+    return UserFactory(is_staff=True, groups=["Moderators"], **kwargs)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"カテゴリ{n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    title = factory.Sequence(lambda n: f"写真{n}")
+    credit = "テスト撮影班"
+    file = factory.LazyFunction(lambda: ContentFile(png_bytes(), name="test.png"))
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """An article; published an hour ago unless a trait says otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"テスト記事{n}")
+    lead = "リード文です。"
+    summary = "要約の一行。"
+    body = "<p>本文の段落です。</p>"
+    category = factory.SubFactory(CategoryFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    class Params:
+        published = factory.Trait(status=Article.Status.PUBLISHED)
+        draft = factory.Trait(status=Article.Status.DRAFT)
+        scheduled = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+        )
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    article = factory.SubFactory(ArticleFactory)
+    title = factory.Sequence(lambda n: f"参考記事{n}")
+    url = factory.Sequence(lambda n: f"https://news.example.com/{n}")
+    order = factory.Sequence(lambda n: n)
