@@ -13,7 +13,11 @@ _CRUD = ("add", "change", "delete", "view")
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
-        *(f"blog.{action}_{model}" for model in ("article", "category", "source", "image") for action in _CRUD),
+        *(
+            f"blog.{action}_{model}"
+            for model in ("article", "category", "source", "image")
+            for action in _CRUD
+        ),
         "blog.publish_article",
         *(f"taggit.{action}_{model}" for model in ("tag", "taggeditem") for action in _CRUD),
         # Editors may read comments under their articles, not moderate them.
@@ -23,7 +27,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "blog.view_article",
         *(f"comments.{action}_{model}" for model in ("comment",) for action in ("view", "change")),
         "comments.moderate_comment",
-        *(f"comments.{action}_{model}" for model in ("report",) for action in ("view", "change", "delete")),
+        *(
+            f"comments.{action}_{model}"
+            for model in ("report",)
+            for action in ("view", "change", "delete")
+        ),
         *(f"comments.{action}_{model}" for model in ("ban", "ngword") for action in _CRUD),
     ],
 }
@@ -39,8 +47,8 @@ def sync_role_permissions(**kwargs) -> None:
         for dotted in codenames:
             app_label, codename = dotted.split(".", 1)
             wanted.update(
-                Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
-                    "pk", flat=True
-                )
+                Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                ).values_list("pk", flat=True)
             )
         group.permissions.set(wanted)

@@ -46,7 +46,9 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
         .exclude(pk=article.pk)
         .annotate(
             same_category=same_category,
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0),
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            if tag_ids
+            else Value(0),
         )
         .order_by("-same_category", "-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
     )
@@ -57,10 +59,14 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     published = Article.objects.published().only("id", "title", "published_at")
     at, pk = article.published_at, article.pk
     previous = (
-        published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by("-published_at", "-id").first()
+        published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        .order_by("-published_at", "-id")
+        .first()
     )
     following = (
-        published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by("published_at", "id").first()
+        published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        .order_by("published_at", "id")
+        .first()
     )
     return previous, following
 
@@ -163,4 +169,3 @@ class ArchiveMonthView(ArchiveMixin, MonthArchiveView):
 
     template_name = "blog/archive_month.html"
     month_format = "%m"
-

@@ -4,10 +4,12 @@ import os
 from pathlib import Path
 
 # Tests get their own embedded server and data directory, never the development data.
-os.environ.setdefault("KIJI_PGDATA", str(Path(__file__).resolve().parent.parent / "var" / "test-pgdata"))
+os.environ.setdefault(
+    "KIJI_PGDATA", str(Path(__file__).resolve().parent.parent / "var" / "test-pgdata")
+)
 
-from config.settings import *  # noqa: E402, F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 # The test client speaks plain HTTP; the HTTPS behaviour itself is tested with `override_settings`.
 SECURE_SSL_REDIRECT = False
@@ -15,7 +17,10 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # No collectstatic before tests: serve static files from the source folders, unhashed.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Fast password hashing: tests create many users, and PBKDF2 costs ~100 ms each.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Static files straight from the source folders (browser tests load CSS/JS without collectstatic).

@@ -20,7 +20,9 @@ class Category(MPTTModel):
     """A node of the category tree, e.g. 国別 › ロシア関連."""
 
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("ASCII, used in URLs."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("ASCII, used in URLs.")
+    )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("display order"), default=0)
     parent = TreeForeignKey(
@@ -67,7 +69,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What list pages need in the same query: category and eyecatch, newest first."""
-        return self.select_related("category", "eyecatch").defer("body").order_by("-published_at", "-id")
+        return (
+            self.select_related("category", "eyecatch")
+            .defer("body")
+            .order_by("-published_at", "-id")
+        )
 
 
 class Article(models.Model):
@@ -78,12 +84,21 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
-    lead = models.TextField(_("lead"), blank=True, help_text=_("The opening paragraph, shown above the sources."))
-    summary = models.CharField(
-        _("summary"), max_length=300, blank=True, help_text=_("One line, shown emphasised under the sources.")
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("The opening paragraph, shown above the sources.")
     )
-    body = ProseEditorField(_("body"), config={"extensions": BODY_EXTENSIONS}, sanitize=True, blank=True)
-    category = TreeForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles")
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line, shown emphasised under the sources."),
+    )
+    body = ProseEditorField(
+        _("body"), config={"extensions": BODY_EXTENSIONS}, sanitize=True, blank=True
+    )
+    category = TreeForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
+    )
     tags = TaggableManager(_("tags"), blank=True)
     eyecatch = models.ForeignKey(
         "blog.Image",
@@ -97,24 +112,37 @@ class Article(models.Model):
         _("eyecatch credit"),
         max_length=300,
         blank=True,
-        help_text=_("Shown at the end as ※アイキャッチ画像の出典:…; the image's default credit if empty."),
+        help_text=_(
+            "Shown at the end as ※アイキャッチ画像の出典:…; the image's default credit if empty."
+        ),
     )
-    notice = models.TextField(_("notice"), blank=True, help_text=_("Optional お知らせ shown after the body."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    notice = models.TextField(
+        _("notice"), blank=True, help_text=_("Optional お知らせ shown after the body.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
         _("publish time"), default=timezone.now, help_text=_("A future time schedules the article.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
     # Visible comments, kept by comments.services in the same transaction as each change, so
     # lists show counts without a join or a count per article.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     legacy_slug = models.CharField(
-        _("legacy slug"), max_length=200, blank=True, help_text=_("Slug of an imported post, kept for old links.")
+        _("legacy slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("Slug of an imported post, kept for old links."),
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -167,7 +195,9 @@ class Article(models.Model):
 class Source(models.Model):
     """A source article (参考) the article is based on, shown under the lead."""
 
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="sources"
+    )
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("URL"), max_length=1000)
     order = models.PositiveIntegerField(_("order"), default=0)

@@ -20,5 +20,9 @@ def category_nav() -> dict:
 @register.inclusion_tag("blog/includes/_sidebar.html", takes_context=True)
 def sidebar(context: template.Context) -> dict:
     """Recent articles, plus whatever the comments app adds through its own tags."""
-    recent = list(Article.objects.published().only("id", "title", "published_at").order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT])
+    recent = list(
+        Article.objects.published()
+        .only("id", "title", "published_at")
+        .order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT]
+    )
     return {"recent_articles": recent, "request": context.get("request")}

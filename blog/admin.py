@@ -1,0 +1,170 @@
+"""The editors' admin: articles with sources, the category tree and the media library."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
+
+from blog.models import Article, Category, Image, Source
+from blog.preview import make_preview_token
+
+
+class SourceInline(admin.TabularInline):
+    """参考 links, in the order given by the `order` column."""
+
+    model = Source
+    extra = 1
+    fields = ["order", "title", "url"]
+    ordering = ["order", "id"]
+
+
+class TagListFilter(admin.SimpleListFilter):
+    """Filter by tag, offering only tags that are in use on articles."""
+
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        tags = Article.tags.most_common()[:100]
+        return [(tag.slug, tag.name) for tag in tags]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
+        if self.value():
+            return queryset.filter(tags__slug=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Write, schedule, publish and update articles."""
+
+    list_display = ["title", "category", "status_label", "published_at", "comment_count"]
+    list_filter = [
+        "status",
+        ("category", TreeRelatedFieldListFilter),
+        TagListFilter,
+        "published_at",
+    ]
+    list_select_related = ["category"]
+    search_fields = ["title", "lead", "summary", "body"]
+    date_hierarchy = "published_at"
+    ordering = ["-published_at", "-id"]
+    actions = ["publish", "unpublish"]
+    autocomplete_fields = ["eyecatch"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "author", "comment_count"]
+    inlines = [SourceInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "category", "tags"]}),
+        (_("Top of the article"), {"fields": ["eyecatch", "eyecatch_credit", "lead", "summary"]}),
+        (_("Body"), {"fields": ["body"]}),
+        (_("After the body"), {"fields": ["notice"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "comments_open", "preview_link"]}),
+        (
+            _("Details"),
+            {
+                "classes": ["collapse"],
+                "fields": ["author", "created_at", "updated_at", "comment_count", "legacy_slug"],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, article: Article) -> str:
+        if article.is_scheduled:
+            return _("Scheduled")
+        return article.get_status_display()
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, article: Article) -> str:
+        if not article.pk:
+            return _("Save the article to get a preview link.")
+        url = reverse("blog:article_preview", args=[make_preview_token(article.pk)])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open preview")
+        )
+
+    def view_on_site(self, article: Article) -> str:
+        """Published articles open at their canonical URL; others through a signed preview."""
+        if article.is_published:
+            return article.get_absolute_url()
+        return reverse("blog:article_preview", args=[make_preview_token(article.pk)])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("blog.publish_article"):
+            fields.append("status")
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if not request.user.has_perm("blog.publish_article"):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        # Keeps each article's publish time, so a scheduled one stays scheduled.
+        updated = queryset.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", updated)
+            % {"count": updated},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish selected articles (back to draft)"), permissions=["change"]
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        updated = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", updated)
+            % {"count": updated},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(DraggableMPTTAdmin):
+    """The category tree, reordered by drag and drop."""
+
+    list_display = ["tree_actions", "indented_title", "slug", "order"]
+    list_display_links = ["indented_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The media library."""
+
+    list_display = ["thumbnail", "title", "credit", "width", "height", "uploaded_at"]
+    list_display_links = ["thumbnail", "title"]
+    search_fields = ["title", "credit"]
+    readonly_fields = ["width", "height", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail(self, image: Image) -> str:
+        return format_html(
+            '<img src="{}" alt="" style="max-height:60px;max-width:100px">', image.url
+        )
+
+    def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
