@@ -284,7 +284,8 @@ def _body(demo: DemoArticle, figure: Image, previous: Article | None) -> str:
     parts = [f"<p>{first}</p>"]
     parts.append(
         format_html(
-            '<figure><img src="{}" alt="{}" width="{}" height="{}"><figcaption>{}</figcaption></figure>',
+            '<figure><img src="{}" alt="{}" width="{}" height="{}">'
+            "<figcaption>{}</figcaption></figure>",
             figure.url,
             figure.title,
             figure.width,
