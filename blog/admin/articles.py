@@ -1,8 +1,9 @@
-"""The editors' admin: articles with sources, the category tree and the media library."""
+"""The editors' admin for articles (with their sources) and the category tree."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
-from blog.models import Article, Category, Image, Source
+from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
 
 
@@ -23,6 +24,8 @@ class SourceInline(admin.TabularInline):
     extra = 1
     fields = ["order", "title", "url"]
     ordering = ["order", "id"]
+    # A URL typed without a scheme means https://, as Django 6 will assume everywhere.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -147,24 +150,3 @@ class CategoryAdmin(DraggableMPTTAdmin):
     list_display_links = ["indented_title"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    """The media library."""
-
-    list_display = ["thumbnail", "title", "credit", "width", "height", "uploaded_at"]
-    list_display_links = ["thumbnail", "title"]
-    search_fields = ["title", "credit"]
-    readonly_fields = ["width", "height", "uploaded_by", "uploaded_at"]
-
-    @admin.display(description=_("thumbnail"))
-    def thumbnail(self, image: Image) -> str:
-        return format_html(
-            '<img src="{}" alt="" style="max-height:60px;max-width:100px">', image.url
-        )
-
-    def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)

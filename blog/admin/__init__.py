@@ -1,0 +1,5 @@
+"""Admin registrations of the blog app, one module per area."""
+
+from blog.admin import articles, images
+
+__all__ = ["articles", "images"]

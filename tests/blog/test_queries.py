@@ -1,0 +1,76 @@
+"""Every reader page costs a fixed number of SQL queries, whatever the amount of content."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 15
+
+
+def add_articles(article_count: int, start: int = 0) -> list:
+    """`article_count` articles with tags, sources and eyecatches, spread over the tree."""
+    root = CategoryFactory(slug="root")
+    leaf = CategoryFactory(slug="leaf", parent=CategoryFactory(slug="mid", parent=root))
+    image = ImageFactory()
+    now = timezone.now()
+    articles = []
+    for index in range(start, start + article_count):
+        article = ArticleFactory(
+            category=leaf if index % 2 else root,
+            eyecatch=image,
+            tags=["共通", f"tag{index % 5}"],
+            published_at=now - timedelta(hours=index + 1),
+        )
+        SourceFactory(article=article)
+        SourceFactory(article=article)
+        articles.append(article)
+    return articles
+
+
+def build_site(article_count: int) -> dict:
+    """A category tree with articles; the URL of each kind of reader page."""
+    articles = add_articles(article_count)
+    middle = articles[len(articles) // 2]
+    year = timezone.localtime(middle.published_at).year
+    return {
+        "home": "/",
+        "home page 2": "/?page=2" if article_count > 20 else "/",
+        "article": middle.get_absolute_url(),
+        "category": "/category/root/",
+        "subcategory": "/category/leaf/",
+        "tag": "/tag/共通/",
+        "year": f"/date/{year}/",
+    }
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["home", "article", "category", "subcategory", "tag", "year"])
+def test_query_count_does_not_grow_with_content(client, page):
+    url = build_site(3)[page]
+    small = count_queries(client, url)
+    add_articles(45, start=3)
+    large = count_queries(client, url)
+    assert small == large, f"{page}: {small} queries with 3 articles, {large} with 48"
+    assert large <= MAX_QUERIES
+
+
+@pytest.mark.parametrize("page", ["home", "home page 2", "article", "category", "tag", "year"])
+def test_reader_pages_stay_within_budget(client, django_assert_max_num_queries, page):
+    urls = build_site(30)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(urls[page]).status_code == 200
