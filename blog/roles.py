@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("view", "change", "delete")
         ),
         *(f"comments.{action}_{model}" for model in ("ban", "ngword") for action in _CRUD),
+        "comments.view_moderationlog",
     ],
 }
 

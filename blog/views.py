@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from blog.models import Article, Category
 from blog.preview import read_preview_token
+from comments.threads import comment_context
 
 PAGE_SIZE = 20
 RELATED_COUNT = 6
@@ -93,6 +94,7 @@ class ArticleDetailView(DetailView):
             next_article=following,
             related=related_articles(article, [tag.pk for tag in tags]),
         )
+        context.update(comment_context(request=self.request, article=article))
         return context
 
 

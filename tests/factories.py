@@ -110,3 +110,81 @@ class SourceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"参考記事{n}")
     url = factory.Sequence(lambda n: f"https://news.example.com/{n}")
     order = factory.Sequence(lambda n: n)
+
+
+# --- Comments ---------------------------------------------------------------------------------
+# Appended by the comments app. CommentFactory goes through mptt's save (valid trees); tests that
+# exercise posting rules call comments.services.post_comment instead.
+
+from comments.identity import Sender, ip_hash, keyed_hash  # noqa: E402
+from comments.models import Ban, Comment, NGWord, Report, Vote  # noqa: E402
+
+
+def sender(ip: str = "192.0.2.1", browser: str = "browser-1") -> Sender:
+    """A request identity for service calls: an address and a browser cookie token."""
+    return Sender(ip_hash=ip_hash(ip), browser_key=keyed_hash("browser", browser))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A visible comment; traits: hidden, held, deleted. Pass parent= for a reply."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.LazyAttribute(lambda c: c.parent.article if c.parent else ArticleFactory())
+    parent = None
+    number = factory.Sequence(lambda n: n + 1)
+    author_name = "名無しさん"
+    body = factory.Sequence(lambda n: f"コメント本文その{n}")
+    sender_hash = factory.LazyFunction(lambda: ip_hash("198.51.100.7"))
+    poster_id = "TeStId00"
+
+    class Params:
+        hidden = factory.Trait(status=Comment.Status.HIDDEN, hidden_reason="ルール違反")
+        held = factory.Trait(status=Comment.Status.HELD, held_reason="links: 5")
+        deleted = factory.Trait(status=Comment.Status.DELETED)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comment = super()._create(model_class, *args, **kwargs)
+        from comments.services import recount_visible
+
+        recount_visible(comment.article_id)
+        return comment
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A stored vote row (counts on the comment are not touched; use cast_vote for that)."""
+
+    class Meta:
+        model = Vote
+
+    comment = factory.SubFactory(CommentFactory)
+    voter_key = factory.Sequence(lambda n: keyed_hash("browser", f"voter-{n}"))
+    ip_hash = factory.Sequence(lambda n: ip_hash(f"203.0.113.{n % 250}"))
+    value = Vote.Value.UP
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    comment = factory.SubFactory(CommentFactory)
+    reason = Report.Reason.SPAM
+    sender_hash = factory.Sequence(lambda n: ip_hash(f"203.0.113.{n % 250}"))
+
+
+class BanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ban
+
+    sender_hash = factory.LazyFunction(lambda: ip_hash("192.0.2.66"))
+    reason = "荒らし"
+
+
+class NGWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NGWord
+        django_get_or_create = ("word",)
+
+    word = "禁止語"

@@ -1,0 +1,247 @@
+"""Moderation in the admin: comments with bulk hide / unhide / approve / ban, reports, bans, NG words.
+
+Moderators change comments only through the actions (each one a service call, so counts and the
+moderation log stay right); the comment form itself is read-only apart from nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from comments import services
+from comments.models import Ban, Comment, ModerationLog, NGWord, Report
+from comments.services import CommentError
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments with or without reports."""
+
+    title = _("reported")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Reported")),
+            ("open", _("Unresolved reports")),
+            ("no", _("Not reported")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "open":
+            return queryset.filter(reports__resolved=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(report_count=0)
+        return queryset
+
+
+class ModerationLogInline(admin.TabularInline):
+    model = ModerationLog
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "moderator", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "reason", "detail", "resolved")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _run_each(modeladmin, request: HttpRequest, queryset: QuerySet, service, done_message) -> None:
+    """Apply a moderation service to each selected comment, reporting refusals one by one."""
+    done = 0
+    for comment in queryset:
+        try:
+            service(comment)
+        except CommentError as error:
+            modeladmin.message_user(request, f"#{comment.pk}: {error.message}", messages.WARNING)
+        else:
+            done += 1
+    modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "number_label",
+        "article",
+        "display_name",
+        "excerpt",
+        "score",
+        "report_count",
+        "status",
+        "created_at",
+        "ip_hash",
+    )
+    list_filter = (
+        "status",
+        ReportedFilter,
+        "created_at",
+        ("article", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("body", "author_name", "sender_hash", "=poster_id")
+    list_select_related = ("article",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    list_per_page = 50
+    actions = ("hide_selected", "unhide_selected", "approve_selected", "ban_senders")
+    fields = (
+        "article",
+        "parent",
+        "number",
+        "author_name",
+        "tripcode",
+        "poster_id",
+        "email",
+        "body",
+        "status",
+        "held_reason",
+        "upvotes",
+        "downvotes",
+        "report_count",
+        "created_at",
+        "edited_at",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
+        "sender_hash",
+    )
+    readonly_fields = fields
+    inlines = (ReportInline, ModerationLogInline)
+
+    @admin.display(description=_("No."), ordering="number")
+    def number_label(self, obj: Comment) -> str:
+        return f"No.{obj.number}"
+
+    @admin.display(description=_("score"))
+    def score(self, obj: Comment) -> str:
+        return f"+{obj.upvotes} / -{obj.downvotes}"
+
+    @admin.display(description=_("IP hash"), ordering="sender_hash")
+    def ip_hash(self, obj: Comment) -> str:
+        return obj.sender_hash[:12]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Hiding never deletes; only superusers may remove rows (e.g. legal requests).
+        return request.user.is_superuser
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(services.MODERATE_PERMISSION)
+
+    @admin.action(description=_("Hide selected comments"), permissions=["moderate"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda c: services.hide_comment(
+                comment=c, moderator=request.user, reason=_("Hidden from the admin")
+            ),
+            lambda n: (
+                ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Unhide selected comments"), permissions=["moderate"])
+    def unhide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run_each(
+            self,
+            request,
+            queryset.filter(status=Comment.Status.HIDDEN),
+            lambda c: services.unhide_comment(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext("%(count)d comment unhidden.", "%(count)d comments unhidden.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Approve selected held comments"), permissions=["moderate"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run_each(
+            self,
+            request,
+            queryset.filter(status=Comment.Status.HELD),
+            lambda c: services.unhide_comment(comment=c, moderator=request.user),
+            lambda n: (
+                ngettext("%(count)d comment approved.", "%(count)d comments approved.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Ban the senders of selected comments (30 days)"), permissions=["moderate"]
+    )
+    def ban_senders(self, request: HttpRequest, queryset: QuerySet) -> None:
+        seen: set[str] = set()
+        for comment in queryset:
+            if comment.sender_hash in seen:
+                continue
+            seen.add(comment.sender_hash)
+            services.ban_sender(
+                comment=comment, moderator=request.user, reason=_("Banned from the admin"), days=30
+            )
+        self.message_user(
+            request,
+            ngettext("%(count)d sender banned.", "%(count)d senders banned.", len(seen))
+            % {"count": len(seen)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("comment", "reason", "detail", "created_at", "resolved")
+    list_filter = ("resolved", "reason", "created_at")
+    search_fields = ("detail", "comment__body")
+    list_select_related = ("comment",)
+    readonly_fields = ("comment", "reason", "detail", "sender_hash", "created_at")
+    actions = ("mark_resolved",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Mark selected reports resolved"))
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset.update(resolved=True)
+
+
+@admin.register(Ban)
+class BanAdmin(admin.ModelAdmin):
+    list_display = ("short_hash", "reason", "created_at", "expires_at", "is_active", "created_by")
+    list_filter = ("created_at", "expires_at")
+    search_fields = ("sender_hash", "reason")
+    readonly_fields = ("created_by",)
+
+    @admin.display(description=_("IP hash"))
+    def short_hash(self, obj: Ban) -> str:
+        return obj.sender_hash[:12]
+
+    def save_model(self, request: HttpRequest, obj: Ban, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NGWord)
+class NGWordAdmin(admin.ModelAdmin):
+    list_display = ("word", "created_at")
+    search_fields = ("word",)

@@ -1,0 +1,208 @@
+"""Reading threads: one query per page, then a Python pass that builds the nested display.
+
+``comment_context(request=…, article=…)`` is what the article page merges into its context. It
+costs a fixed number of queries whatever the number of comments: the article's whole comment
+table in tree order (one indexed query) and the reader's own votes (one query).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article
+from comments.conf import comment_settings
+from comments.forms import CommentForm
+from comments.identity import Sender
+from comments.models import Comment, Vote
+from comments.services import MODERATE_PERMISSION, can_author_change, is_open_for_comments
+
+SORTS = ("old", "new", "popular")
+DEFAULT_SORT = "old"
+
+# Only what rendering needs: never the email, the sender hash stays in the database.
+_THREAD_FIELDS = (
+    "id",
+    "article_id",
+    "parent_id",
+    "tree_id",
+    "lft",
+    "rght",
+    "level",
+    "number",
+    "author_name",
+    "tripcode",
+    "body",
+    "status",
+    "poster_id",
+    "author_key",
+    "upvotes",
+    "downvotes",
+    "created_at",
+    "edited_at",
+    "hidden_reason",
+)
+
+
+def wilson_lower_bound(up: int, down: int, z: float = 1.959964) -> float:
+    """Lower bound of the 95% Wilson score interval for the share of up votes."""
+    n = up + down
+    if n == 0:
+        return 0.0
+    share = up / n
+    centre = share + z * z / (2 * n)
+    spread = z * math.sqrt((share * (1 - share) + z * z / (4 * n)) / n)
+    return (centre - spread) / (1 + z * z / n)
+
+
+@dataclass
+class Viewer:
+    """Who is looking: their hashes, their votes on this page, whether they moderate."""
+
+    sender: Sender
+    is_moderator: bool = False
+    votes: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Viewer:
+        user = getattr(request, "user", None)
+        return cls(
+            sender=Sender.peek(request),
+            is_moderator=bool(
+                user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
+            ),
+        )
+
+    def load_votes(self, comments: Q) -> None:
+        """This browser's votes, else its address's recent ones, in one query."""
+        window_start = timezone.now() - timedelta(seconds=comment_settings.VOTE_IP_WINDOW)
+        mine = Q(ip_hash=self.sender.ip_hash, updated_at__gte=window_start)
+        if self.sender.browser_key:
+            mine |= Q(voter_key=self.sender.browser_key)
+        rows = Vote.objects.filter(comments, mine).values_list("comment_id", "value", "voter_key")
+        for comment_id, value, voter_key in rows:
+            if voter_key == self.sender.browser_key or comment_id not in self.votes:
+                self.votes[comment_id] = value
+
+
+@dataclass
+class Node:
+    """One comment as displayed: its children, display depth and the reader's relation to it."""
+
+    comment: Comment
+    children: list[Node] = field(default_factory=list)
+    depth: int = 0
+    # Shown at the deepest level although its parent is there too: "返信先 NAME".
+    reply_to: Comment | None = None
+    # Has replies shown flattened after it: offer "このスレッドの続き".
+    continues: bool = False
+    placeholder: bool = False
+    my_vote: int = 0
+    can_edit: bool = False
+
+    @property
+    def greyed(self) -> bool:
+        """A non-visible comment shown in full (to moderators)."""
+        return not self.comment.is_visible and not self.placeholder
+
+    @property
+    def wilson(self) -> float:
+        return wilson_lower_bound(self.comment.upvotes, self.comment.downvotes)
+
+
+def build_threads(
+    comments: list[Comment], *, viewer: Viewer, max_depth: int | None = None
+) -> list[Node]:
+    """Nest comments given in tree order (tree_id, lft).
+
+    Readers never see non-visible comments; one with visible replies becomes a placeholder so
+    the thread keeps its shape. Moderators see everything (greyed). Depth stops at ``max_depth``:
+    deeper replies follow their parent at the last level with a reference to it.
+    """
+    max_depth = max_depth or comment_settings.MAX_DEPTH
+    by_id = {comment.pk: comment for comment in comments}
+    shows_content = {c.pk: c.is_visible or viewer.is_moderator for c in comments}
+    shown = dict(shows_content)
+    # Bottom-up (reverse pre-order): a node is shown if it or any descendant shows content.
+    for comment in reversed(comments):
+        if shown[comment.pk] and comment.parent_id in shown:
+            shown[comment.parent_id] = True
+
+    roots: list[Node] = []
+    nodes: dict[int, Node] = {}
+    container_of: dict[int, Node | None] = {}
+    for comment in comments:
+        if not shown[comment.pk]:
+            continue
+        node = Node(
+            comment=comment,
+            placeholder=not shows_content[comment.pk],
+            my_vote=viewer.votes.get(comment.pk, 0),
+            can_edit=can_author_change(comment, viewer.sender),
+        )
+        nodes[comment.pk] = node
+        parent = nodes.get(comment.parent_id)
+        if parent is None:
+            roots.append(node)
+            container_of[comment.pk] = None
+        elif parent.depth + 1 < max_depth:
+            node.depth = parent.depth + 1
+            parent.children.append(node)
+            container_of[comment.pk] = parent
+        else:
+            container = container_of[parent.pk]
+            node.depth = parent.depth
+            node.reply_to = by_id[comment.parent_id]
+            (container.children if container else roots).append(node)
+            container_of[comment.pk] = container
+            if parent.reply_to is None:
+                parent.continues = True
+    return roots
+
+
+def sort_threads(roots: list[Node], sort: str) -> list[Node]:
+    """Order top-level threads: 古い順 (old), 新しい順 (new) or 人気順 (popular, Wilson)."""
+    if sort == "new":
+        return sorted(roots, key=lambda node: node.comment.created_at, reverse=True)
+    if sort == "popular":
+        return sorted(roots, key=lambda node: (-node.wilson, node.comment.created_at))
+    return roots
+
+
+def number_anchors(comments: list[Comment], article: Article) -> dict[int, str]:
+    """Where ``>>N`` points: comment number → its anchor on the article page (visible only)."""
+    base = reverse("blog:article_detail", args=[article.pk])
+    return {c.number: f"{base}#comment-{c.pk}" for c in comments if c.is_visible}
+
+
+def thread_queryset(article: Article):
+    """The article's whole comment table in render order: one indexed query."""
+    return Comment.objects.for_article(article).thread_order().only(*_THREAD_FIELDS)
+
+
+def comment_context(*, request: HttpRequest, article: Article) -> dict:
+    """Everything the comment section of an article page needs (fixed number of queries)."""
+    viewer = Viewer.from_request(request)
+    comments = list(thread_queryset(article))
+    viewer.load_votes(Q(comment__article=article))
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    threads = sort_threads(build_threads(comments, viewer=viewer), sort)
+    return {
+        "comment_threads": threads,
+        "comment_sort": sort,
+        "comment_sorts": SORTS,
+        "comment_form": CommentForm(),
+        "comments_open": is_open_for_comments(article),
+        "comment_viewer": viewer,
+        "comment_anchors": number_anchors(comments, article),
+        "comment_max_depth": comment_settings.MAX_DEPTH,
+        "show_poster_ids": comment_settings.POSTER_IDS,
+    }

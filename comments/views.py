@@ -1,0 +1,315 @@
+"""Comment actions: small POST views that validate, call a service and redirect back.
+
+Each action answers a plain form with a redirect to the comment's anchor (and a message), and a
+``fetch`` from comments.js (``Accept: application/json``) with JSON, so the page works with or
+without JavaScript through the same forms and services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from blog.models import Article
+from comments import services
+from comments.conf import comment_settings
+from comments.forms import CommentForm, EditForm, ModerateForm, ReportForm, VoteForm
+from comments.identity import Sender
+from comments.models import Comment
+from comments.services import CommentError
+from comments.threads import Node, Viewer, build_threads, number_anchors
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    return {name: [str(message) for message in errors] for name, errors in form.errors.items()}
+
+
+def _published_comment(pk: int) -> Comment:
+    """A comment on an article readers can see, or 404."""
+    return get_object_or_404(
+        Comment.objects.on_published_articles().select_related("article"), pk=pk
+    )
+
+
+def _refuse(request: HttpRequest, message: str, *, status: int, back: str) -> HttpResponse:
+    """Tell the reader why an action was refused: JSON for scripts, a message otherwise."""
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "message": str(message)}, status=status)
+    messages.error(request, message)
+    return redirect(back)
+
+
+def _render_node(request: HttpRequest, comment: Comment, viewer: Viewer) -> str:
+    """HTML of one freshly posted comment, for the script to insert in place."""
+    max_depth = comment_settings.MAX_DEPTH
+    node = Node(comment=comment, depth=min(comment.level, max_depth - 1), can_edit=True)
+    if comment.level >= max_depth:
+        node.reply_to = comment.parent
+    anchors = number_anchors(
+        list(Comment.objects.for_article(comment.article).only("id", "number", "status")),
+        comment.article,
+    )
+    context = {
+        "node": node,
+        "article": comment.article,
+        "comment_viewer": viewer,
+        "comment_anchors": anchors,
+        "comment_max_depth": max_depth,
+        "show_poster_ids": comment_settings.POSTER_IDS,
+        "comments_open": True,
+    }
+    return render_to_string("comments/includes/_node.html", context, request=request)
+
+
+def _post_page(
+    request: HttpRequest,
+    *,
+    article: Article,
+    form: CommentForm,
+    parent: Comment | None = None,
+    error: CommentError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "article": article,
+        "form": form,
+        "parent": parent,
+        "error": error.message if error else "",
+        "comments_open": services.is_open_for_comments(article),
+        "comment_anchors": {},
+    }
+    return render(request, "comments/post.html", context, status=status)
+
+
+@require_POST
+def post(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Post a comment or reply (the form of the article page, the reply page or the script)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    form = CommentForm(request.POST)
+    parent_id = request.POST.get("parent")
+    sender = Sender.from_request(request)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "message": _("Please correct the errors below."),
+                    "errors": _form_errors(form),
+                },
+                status=400,
+            )
+        parent = Comment.objects.filter(pk=parent_id).first() if parent_id else None
+        parent = parent if parent and parent.is_visible else None
+        return _post_page(request, article=article, form=form, parent=parent, status=400)
+    data = form.cleaned_data
+    try:
+        result = services.post_comment(
+            article=article,
+            parent=data["parent"],
+            author_name=data["author_name"],
+            email=data["email"],
+            body=data["body"],
+            sender=sender,
+        )
+    except CommentError as error:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": str(error.message)}, status=error.status)
+        return _post_page(
+            request,
+            article=article,
+            form=form,
+            parent=data["parent"],
+            error=error,
+            status=error.status,
+        )
+
+    comment = result.comment
+    if result.held:
+        message = _("Thank you. Your comment will appear after a moderator has reviewed it.")
+    elif result.created:
+        message = _("Your comment has been posted.")
+    else:
+        message = _("This comment had already been posted.")
+    if _wants_json(request):
+        payload = {
+            "ok": True,
+            "id": comment.pk,
+            "parent": comment.parent_id,
+            "created": result.created,
+            "message": message,
+            "url": comment.get_anchor_url(),
+            "html": "" if result.held else _render_node(request, comment, Viewer(sender=sender)),
+        }
+        return sender.remember(JsonResponse(payload, status=201 if result.created else 200))
+    if result.held:
+        messages.info(request, message)
+        return sender.remember(redirect(f"{article.get_absolute_url()}#comments"))
+    messages.success(request, message)
+    return sender.remember(redirect(comment.get_anchor_url()))
+
+
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply form on its own page: what the 返信 link opens without JavaScript."""
+    parent = _published_comment(pk)
+    if not parent.is_visible:
+        raise Http404("comment not visible")
+    form = CommentForm(initial={"parent": parent.pk})
+    return _post_page(request, article=parent.article, form=form, parent=parent)
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote a comment up or down, or withdraw the vote."""
+    comment = _published_comment(pk)
+    back = comment.get_anchor_url()
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, _("Unknown vote."), status=400, back=back)
+    sender = Sender.from_request(request)
+    try:
+        result = services.cast_vote(comment=comment, voter=sender, value=form.vote_value)
+    except CommentError as error:
+        return sender.remember(_refuse(request, error.message, status=error.status, back=back))
+    if _wants_json(request):
+        payload = {
+            "ok": True,
+            "upvotes": result.upvotes,
+            "downvotes": result.downvotes,
+            "value": result.value,
+        }
+        return sender.remember(JsonResponse(payload))
+    messages.success(
+        request,
+        _("Your vote has been recorded.") if result.value else _("Your vote has been withdrawn."),
+    )
+    return sender.remember(redirect(back))
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one's own comment within the edit window (same browser)."""
+    comment = _published_comment(pk)
+    sender = Sender.peek(request)
+    if not services.can_author_change(comment, sender):
+        return _refuse(
+            request,
+            _("This comment can no longer be edited from this browser."),
+            status=403,
+            back=comment.get_anchor_url(),
+        )
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.edit_comment(
+                comment=comment, body=form.cleaned_data["body"], sender=sender
+            )
+        except CommentError as error:
+            return _refuse(
+                request, error.message, status=error.status, back=comment.get_anchor_url()
+            )
+        messages.success(request, _("Your comment has been updated."))
+        return redirect(comment.get_anchor_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"comment": comment, "form": form, "edit_minutes": comment_settings.EDIT_WINDOW // 60}
+    return render(request, "comments/edit.html", context, status=status)
+
+
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one's own comment within the edit window; replies keep their place."""
+    comment = _published_comment(pk)
+    try:
+        services.delete_comment(comment=comment, sender=Sender.peek(request))
+    except CommentError as error:
+        return _refuse(request, error.message, status=error.status, back=comment.get_anchor_url())
+    messages.success(request, _("Your comment has been deleted."))
+    return redirect(f"{comment.article.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report (通報) a comment to the moderators."""
+    comment = _published_comment(pk)
+    if not comment.is_visible:
+        raise Http404("comment not visible")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sender = Sender.from_request(request)
+        try:
+            services.report_comment(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+                sender=sender,
+            )
+        except CommentError as error:
+            return _refuse(
+                request, error.message, status=error.status, back=comment.get_anchor_url()
+            )
+        messages.success(request, _("Thank you. The moderators will look at this comment."))
+        return sender.remember(redirect(comment.get_anchor_url()))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "comments/report.html", {"comment": comment, "form": form}, status=status
+    )
+
+
+@require_POST
+@permission_required(services.MODERATE_PERMISSION, raise_exception=True)
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hide or unhide a comment from the article page (moderators only)."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = comment.get_anchor_url()
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, _("Unknown moderation action."), status=400, back=back)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    try:
+        if action == "hide":
+            services.hide_comment(comment=comment, moderator=request.user, reason=reason)
+            messages.success(request, _("The comment has been hidden."))
+        else:
+            services.unhide_comment(comment=comment, moderator=request.user, reason=reason)
+            messages.success(request, _("The comment is visible again."))
+    except CommentError as error:
+        return _refuse(request, error.message, status=error.status, back=back)
+    return redirect(back)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment's permalink: the comment and its whole subthread (このスレッドの続き)."""
+    comment = _published_comment(pk)
+    article = comment.article
+    viewer = Viewer.from_request(request)
+    subtree = list(
+        Comment.objects.filter(
+            tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght
+        ).order_by("lft")
+    )
+    viewer.load_votes(Q(comment_id__in=[c.pk for c in subtree]))
+    threads = build_threads(subtree, viewer=viewer)
+    if not threads:
+        raise Http404("comment not visible")
+    article_comments = list(Comment.objects.for_article(article).only("id", "number", "status"))
+    context = {
+        "article": article,
+        "comment": comment,
+        "comment_threads": threads,
+        "comment_viewer": viewer,
+        "comment_anchors": number_anchors(article_comments, article),
+        "comment_max_depth": comment_settings.MAX_DEPTH,
+        "show_poster_ids": comment_settings.POSTER_IDS,
+        "comments_open": services.is_open_for_comments(article),
+        "parent": comment.parent if comment.parent_id and comment.parent.is_visible else None,
+    }
+    return render(request, "comments/detail.html", context)

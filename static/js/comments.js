@@ -1,0 +1,258 @@
+/* Kiji comments: progressive enhancement of the plain forms (which work without this file).
+ * - 返信 opens the reply form under the comment instead of going to the reply page;
+ * - 引用して返信 opens it with the selected text as "> " lines;
+ * - posting and voting happen with fetch (JSON answers), the new comment appears in place.
+ * Vanilla JS, no build step; the CSRF token comes from the csrftoken cookie. */
+(function () {
+  "use strict";
+
+  var section = document.querySelector("[data-comments]");
+  if (!section || !window.fetch || !window.FormData) return;
+  var mainForm = section.querySelector("form[data-comment-form]");
+  var maxDepth = parseInt(section.getAttribute("data-max-depth") || "5", 10);
+  var lastSelection = { id: null, text: "" };
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = section.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function send(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    }).then(function (response) {
+      return response
+        .json()
+        .catch(function () {
+          return { ok: false, message: response.status === 403 ? "403" : String(response.status) };
+        })
+        .then(function (data) {
+          data.status = response.status;
+          return data;
+        });
+    });
+  }
+
+  function showErrors(form, data) {
+    var box = form.querySelector(".comment-form__errors");
+    form.querySelectorAll(".comment-form__error--js").forEach(function (el) { el.remove(); });
+    if (!box) return;
+    box.textContent = "";
+    var lines = [data.message || ""];
+    var errors = data.errors || {};
+    Object.keys(errors).forEach(function (name) {
+      var field = form.querySelector("[name=" + name + "]");
+      errors[name].forEach(function (message) {
+        if (field && field.type !== "hidden") {
+          var span = document.createElement("span");
+          span.className = "comment-form__error comment-form__error--js";
+          span.textContent = message;
+          field.insertAdjacentElement("afterend", span);
+        } else {
+          lines.push(message);
+        }
+      });
+    });
+    lines.filter(Boolean).forEach(function (line) {
+      var p = document.createElement("p");
+      p.className = "comment-form__error";
+      p.textContent = line;
+      box.appendChild(p);
+    });
+  }
+
+  function fromHTML(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function insertComment(data) {
+    var node = fromHTML(data.html);
+    if (!node) return;
+    var parentArticle = data.parent ? document.getElementById("comment-" + data.parent) : null;
+    if (parentArticle) {
+      var parentItem = parentArticle.closest("li");
+      var depth = parseInt(parentItem.getAttribute("data-depth") || "0", 10);
+      if (depth + 1 < maxDepth) {
+        var list = parentItem.querySelector(":scope > ol.comment-list--replies");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "comment-list comment-list--replies";
+          parentItem.appendChild(list);
+        }
+        list.appendChild(node);
+      } else {
+        parentItem.insertAdjacentElement("afterend", node);
+      }
+    } else {
+      var threads = section.querySelector("#comment-threads");
+      if (threads.getAttribute("data-sort") === "new") threads.prepend(node);
+      else threads.appendChild(node);
+      var empty = section.querySelector(".comments__empty");
+      if (empty) empty.remove();
+    }
+    enhance(node);
+    var article = node.querySelector("article.comment");
+    if (article) {
+      article.classList.add("comment--new");
+      article.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  }
+
+  function onSubmitComment(event) {
+    var form = event.target;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    send(form)
+      .then(function (data) {
+        if (!data.ok) {
+          showErrors(form, data);
+          return;
+        }
+        showErrors(form, { message: "" });
+        // A duplicate post answers with the existing comment, which may already be on the page.
+        if (data.html && !document.getElementById("comment-" + data.id)) insertComment(data);
+        notice(form, data.message);
+        form.querySelector("textarea[name=body]").value = "";
+        if (form !== mainForm) form.remove();
+      })
+      .catch(function () {
+        showErrors(form, { message: section.getAttribute("data-network-error") || "Network error" });
+      })
+      .finally(function () {
+        if (button) button.disabled = false;
+      });
+  }
+
+  function notice(form, message) {
+    if (!message) return;
+    var status = document.createElement("p");
+    status.className = "comments__notice";
+    status.setAttribute("role", "status");
+    status.textContent = message;
+    var old = section.querySelector(".comments__notice");
+    if (old) old.remove();
+    (form.isConnected && form !== mainForm ? form : mainForm || section).insertAdjacentElement("beforebegin", status);
+  }
+
+  function openReply(commentId, quote) {
+    if (!mainForm) return;
+    var article = document.getElementById("comment-" + commentId);
+    if (!article) return;
+    var existing = section.querySelector("form[data-reply-form='" + commentId + "']");
+    var form = existing || mainForm.cloneNode(true);
+    if (!existing) {
+      form.setAttribute("data-reply-form", commentId);
+      form.classList.add("comment-form--reply");
+      form.querySelectorAll("[id]").forEach(function (el) {
+        var label = form.querySelector("label[for='" + el.id + "']");
+        el.id = el.id + "-reply-" + commentId;
+        if (label) label.htmlFor = el.id;
+      });
+      form.querySelector(".comment-form__errors").textContent = "";
+      form.querySelector("input[name=parent]").value = commentId;
+      form.querySelector("textarea[name=body]").value = "";
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "button--secondary";
+      cancel.textContent = section.getAttribute("data-cancel-label") || "×";
+      cancel.addEventListener("click", function () { form.remove(); });
+      form.querySelector(".comment-form__actions").appendChild(cancel);
+      form.addEventListener("submit", onSubmitComment);
+      article.insertAdjacentElement("afterend", form);
+    }
+    var textarea = form.querySelector("textarea[name=body]");
+    var number = article.getAttribute("data-number");
+    if (quote) {
+      var quoted = quote
+        .split(/\r?\n/)
+        .map(function (line) { return "> " + line; })
+        .join("\n");
+      textarea.value = (textarea.value ? textarea.value + "\n" : "") + ">>" + number + "\n" + quoted + "\n";
+    }
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  }
+
+  function updateVotes(form, data) {
+    form.querySelectorAll("button[data-vote]").forEach(function (button) {
+      var kind = button.getAttribute("data-vote");
+      var mine = (kind === "up" && data.value === 1) || (kind === "down" && data.value === -1);
+      button.setAttribute("aria-pressed", mine ? "true" : "false");
+      button.value = mine ? "clear" : kind;
+      button.querySelector("[data-count]").textContent = kind === "up" ? data.upvotes : data.downvotes;
+    });
+  }
+
+  function onVote(event) {
+    event.preventDefault();
+    var form = event.target;
+    var button = event.submitter || form.querySelector("button[aria-pressed=true]") || form.querySelector("button");
+    var body = new FormData(form);
+    body.set("value", button.value);
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.ok) updateVotes(form, data);
+        else window.alert(data.message);
+      })
+      .catch(function () { form.submit(); })
+      .finally(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      });
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("form[data-vote-form]").forEach(function (form) {
+      form.addEventListener("submit", onVote);
+    });
+    if (!mainForm) return; // no form on this page (closed, or a permalink page): plain links
+    root.querySelectorAll("a[data-reply]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        openReply(link.getAttribute("data-reply"), "");
+      });
+    });
+    root.querySelectorAll("button[data-quote]").forEach(function (button) {
+      button.hidden = false;
+      // Keep the selection: pressing the button must not clear it first.
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-quote");
+        var text = lastSelection.id === id ? lastSelection.text : "";
+        if (!text) {
+          var body = document.querySelector("#comment-" + id + " .comment__body");
+          text = body ? body.innerText.trim() : "";
+        }
+        openReply(id, text);
+      });
+    });
+  }
+
+  document.addEventListener("selectionchange", function () {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.anchorNode) return;
+    var element = selection.anchorNode.nodeType === 1 ? selection.anchorNode : selection.anchorNode.parentElement;
+    var body = element && element.closest(".comment__body");
+    var article = body && body.closest("article.comment");
+    if (article) {
+      lastSelection = { id: article.getAttribute("data-comment-id"), text: selection.toString().trim() };
+    }
+  });
+
+  if (mainForm) mainForm.addEventListener("submit", onSubmitComment);
+  enhance(section);
+})();

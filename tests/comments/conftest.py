@@ -1,0 +1,18 @@
+"""Fixtures of the comments tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture
+def article(db):
+    """A published article open for comments."""
+    return ArticleFactory()
+
+
+@pytest.fixture
+def post_url(article):
+    return f"/comments/post/{article.pk}/"
