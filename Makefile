@@ -6,13 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install install-dev messages clean-db help
+.PHONY: run test lint format install install-dev messages backup restore help
 
 help:
 	@echo "make run    - set up, migrate, load demo content on first run, serve http://127.0.0.1:8000/"
 	@echo "make test   - set up and run lint plus the whole test suite against real PostgreSQL"
 	@echo "make lint   - ruff check + format check"
 	@echo "make format - ruff format + autofix"
+	@echo "make backup - write var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz (pg_dump + media)"
+	@echo "make restore FILE=var/backups/kiji-….tar.gz - restore into an empty database"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +54,10 @@ format: install-dev
 test: install-dev messages lint
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz" && exit 2)
+	$(MANAGE) restore "$(FILE)"

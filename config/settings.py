@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "blog",
     "comments",
+    "ops",
 ]
 
 MIDDLEWARE = [

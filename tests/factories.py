@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from blog.models import Article, Category, Image, Source
+from blog.roles import sync_role_permissions
 
 
 def png_bytes(width: int = 64, height: int = 48, color: str = "#336699") -> bytes:
@@ -47,11 +48,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def editor(**kwargs) -> object:
     """A staff user in the Editors group."""
+    # Transactional tests truncate every table, groups included: recreate the roles if needed.
+    sync_role_permissions()
     return UserFactory(is_staff=True, groups=["Editors"], **kwargs)
 
 
 def moderator(**kwargs) -> object:
     """A staff user in the Moderators group."""
+    sync_role_permissions()
     return UserFactory(is_staff=True, groups=["Moderators"], **kwargs)
 
 

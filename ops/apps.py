@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operator tooling: backup and restore."""
+
+    name = "ops"
+    verbose_name = "Operations"

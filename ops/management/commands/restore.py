@@ -1,0 +1,28 @@
+"""`manage.py restore FILE`: restore a backup archive into an empty database."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.backup import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore an archive made by `backup` into the configured (empty) database and MEDIA_ROOT."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("archive", help="Path of a kiji-….tar.gz archive.")
+
+    def handle(self, *args, archive: str, **options) -> None:
+        try:
+            manifest = restore_backup(archive=Path(archive))
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        total = sum(manifest["tables"].values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {total} rows from {archive} (made {manifest['created_at']})."
+            )
+        )
