@@ -356,8 +356,8 @@ def cast_vote(*, comment: Comment, voter: Sender, value: int) -> VoteResult:
             updated_at=now,
         )
     Comment.objects.filter(pk=target.pk).update(
-        upvotes=F("upvotes") + (value == 1) - (old == 1),
-        downvotes=F("downvotes") + (value == -1) - (old == -1),
+        upvotes=F("upvotes") + int(value == 1) - int(old == 1),
+        downvotes=F("downvotes") + int(value == -1) - int(old == -1),
     )
     return _current_counts(target.pk, value)
 
