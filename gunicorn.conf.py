@@ -12,8 +12,14 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# Access log as key=value on stdout (request time in ms, the request id the app returns);
+# gunicorn's own errors on stderr.
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+errorlog = "-"
+access_log_format = (
+    'remote=%(h)s request="%(r)s" status=%(s)s bytes=%(b)s duration_ms=%(M)s '
+    'request_id=%({x-request-id}o)s agent="%(a)s"'
+)
 
 
 def on_starting(server) -> None:

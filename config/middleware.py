@@ -75,3 +75,31 @@ def _origin(url: str) -> str:
 
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+class RequestIdMiddleware:
+    """Give every request an id: logged with each line and returned as X-Request-ID.
+
+    An incoming X-Request-ID (set by the load balancer) is kept when it looks like an id, so
+    one id follows a request through every tier.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import re
+        import uuid
+
+        from config.logging import request_id
+
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        value = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex
+        request.id = value
+        token = request_id.set(value)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response.headers["X-Request-ID"] = value
+        return response
