@@ -1,0 +1,166 @@
+"""Concurrent writers against the real PostgreSQL: trees stay valid, counts stay exact.
+
+Each thread gets its own database connection (Django's connections are per thread), so these
+are genuinely concurrent transactions racing for the same rows and advisory locks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+
+from comments.models import Comment, Vote
+from comments.services import cast_vote, post_comment
+from tests.comments.conftest import assert_valid_forest
+from tests.factories import ArticleFactory, CommentFactory, sender
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_concurrently(jobs: list[Callable[[], object]], workers: int = 16) -> list[object]:
+    """Start every job at the same moment on ``workers`` threads; re-raise the first error."""
+    barrier = threading.Barrier(min(workers, len(jobs)))
+
+    def run(job: Callable[[], object]) -> object:
+        try:
+            # Fewer jobs left than workers break the barrier: start anyway.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=10)
+            return job()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, jobs))
+
+
+def test_fifty_concurrent_votes_give_exact_counts():
+    comment = CommentFactory()
+    jobs = [
+        (
+            lambda n=n: cast_vote(
+                comment=comment, voter=sender(f"10.1.0.{n}", f"b{n}"), value=1 if n % 5 else -1
+            )
+        )
+        for n in range(50)
+    ]
+    run_concurrently(jobs)
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes) == (40, 10)
+    assert Vote.objects.filter(comment=comment).count() == 50
+
+
+def test_concurrent_vote_stuffing_from_one_client_counts_once():
+    comment = CommentFactory()
+    run_concurrently(
+        [lambda: cast_vote(comment=comment, voter=sender(), value=1) for _ in range(20)]
+    )
+    # Same address, fresh cookies each time (a script clearing cookies between requests).
+    run_concurrently(
+        [
+            (lambda n=n: cast_vote(comment=comment, voter=sender(browser=f"new{n}"), value=1))
+            for n in range(20)
+        ]
+    )
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes) == (1, 0)
+    assert Vote.objects.filter(comment=comment).count() == 1
+
+
+def test_concurrent_replies_and_threads_keep_every_tree_valid():
+    article = ArticleFactory()
+    other_article = ArticleFactory()
+    roots = [
+        post_comment(
+            article=article,
+            parent=None,
+            author_name="",
+            body=f"スレッド{n}",
+            sender=sender(f"10.2.0.{n}"),
+        ).comment
+        for n in range(5)
+    ]
+    jobs: list[Callable[[], object]] = []
+    for n in range(50):
+        parent = roots[n % len(roots)]
+        jobs.append(
+            lambda n=n, parent=parent: post_comment(
+                article=article,
+                parent=parent,
+                author_name="",
+                body=f"返信{n}",
+                sender=sender(f"10.3.0.{n}"),
+            )
+        )
+    for n in range(20):
+        jobs.append(
+            lambda n=n: post_comment(
+                article=article,
+                parent=None,
+                author_name="",
+                body=f"新スレ{n}",
+                sender=sender(f"10.4.0.{n}"),
+            )
+        )
+    for n in range(10):
+        # Another article allocates tree ids at the same time.
+        jobs.append(
+            lambda n=n: post_comment(
+                article=other_article,
+                parent=None,
+                author_name="",
+                body=f"別記事{n}",
+                sender=sender(f"10.5.0.{n}"),
+            )
+        )
+    results = run_concurrently(jobs)
+    assert all(result.created for result in results)
+    assert Comment.objects.filter(article=article).count() == 5 + 50 + 20
+    assert Comment.objects.filter(article=other_article).count() == 10
+    assert_valid_forest()
+    for root in roots:
+        root.refresh_from_db()
+        assert root.get_descendant_count() == 10
+    numbers = sorted(Comment.objects.filter(article=article).values_list("number", flat=True))
+    assert numbers == list(range(1, 76))
+    article.refresh_from_db()
+    assert article.comment_count == 75
+
+
+def test_nested_concurrent_replies_in_one_thread_stay_valid():
+    article = ArticleFactory()
+    root = post_comment(
+        article=article, parent=None, author_name="", body="根", sender=sender("10.6.0.1")
+    ).comment
+    level_one = [
+        post_comment(
+            article=article,
+            parent=root,
+            author_name="",
+            body=f"一{n}",
+            sender=sender(f"10.6.1.{n}"),
+        ).comment
+        for n in range(5)
+    ]
+    jobs = [
+        (
+            lambda n=n: post_comment(
+                article=article,
+                parent=level_one[n % 5] if n % 2 else root,
+                author_name="",
+                body=f"二{n}",
+                sender=sender(f"10.6.2.{n}"),
+            )
+        )
+        for n in range(40)
+    ]
+    run_concurrently(jobs)
+    assert_valid_forest()
+    root.refresh_from_db()
+    assert root.get_descendant_count() == 45
+    assert connection.vendor == "postgresql"
