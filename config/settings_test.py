@@ -9,7 +9,7 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: F403
-from config.settings import STORAGES
+from config.settings import DATABASES, STORAGES
 
 # The test client speaks plain HTTP; the HTTPS behaviour itself is tested with `override_settings`.
 SECURE_SSL_REDIRECT = False
@@ -26,3 +26,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Static files straight from the source folders (browser tests load CSS/JS without collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A second database standing in for a read replica, so the router is tested against real
+# PostgreSQL. Routing to it is off (DATABASE_REPLICAS empty) except in the router tests.
+DATABASES["replica_1"] = {
+    **DATABASES["default"],
+    "NAME": "kiji_replica",
+    "TEST": {"NAME": "test_kiji_replica"},
+}
+DATABASE_REPLICAS: list[str] = []
