@@ -6,11 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install install-dev messages backup restore help
+.PHONY: run serve upgrade test lint format install install-dev messages backup restore help
 
 help:
 	@echo "make run    - set up, migrate, load demo content on first run, serve http://127.0.0.1:8000/"
 	@echo "make test   - set up and run lint plus the whole test suite against real PostgreSQL"
+	@echo "make serve  - production-style gunicorn with settings from the environment"
+	@echo "make upgrade - install, migrate, collectstatic, check --deploy (before a reload)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make format - ruff format + autofix"
 	@echo "make backup - write var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz (pg_dump + media)"
@@ -41,7 +43,19 @@ run: install messages
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) bootstrap
 	@echo "Kiji is starting on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
-	$(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
+	$(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
+
+# Production-style serving: settings come only from the environment (see deploy/kiji.env.example).
+serve: install messages
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
+
+# Deploy step before reloading gunicorn: dependencies, translations, migrations, static files.
+# Migrations are written to be safe while the old code still serves (see README).
+upgrade: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) check --deploy
 
 lint: install-dev
 	$(BIN)/ruff check .
