@@ -116,6 +116,20 @@ DATABASES = {"default": parse_database_url(database_url(BASE_DIR))}
 # Persistent connections with a health check before reuse, so a restarted server is survived.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connection pooling, two ways (README "Operating Kiji"):
+# - DB_POOL_MAX_SIZE>0: psycopg's own pool in each process (needs the psycopg-pool package);
+#   Django then requires CONN_MAX_AGE=0.
+# - PGBOUNCER=1: PgBouncer in transaction mode in front of PostgreSQL; server-side cursors
+#   do not survive transaction pooling, so Django must not use them.
+if env_int("DB_POOL_MAX_SIZE", 0) > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DB_POOL_MAX_SIZE", 0),
+        "timeout": 10,
+    }
+if env_bool("PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # Fail fast (a 503) instead of hanging when the database is unreachable.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 # Read replicas: DATABASE_REPLICA_URLS="postgresql://…,postgresql://…" adds aliases replica_1…n;
@@ -184,6 +198,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage for media (S3 or compatible) through django-storages, when a bucket is named.
+# Needs `pip install "django-storages[s3]"`; credentials come from the usual AWS_* variables.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+    SERVE_MEDIA = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
