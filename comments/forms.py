@@ -13,30 +13,36 @@ from comments.models import Comment, Report
 # Bidirectional overrides and isolates can disguise text (a link that reads backwards, a name
 # that swallows the next comment); ordinary Japanese or Arabic text never needs them.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# C0/C1 control characters other than tab and line breaks (NUL is refused by Django itself).
+# C0/C1 control characters other than tab and line breaks (NUL gets its own message).
 _CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _clean_text(value: str, *, what: str) -> str:
-    if _BIDI_CONTROLS.search(value):
-        raise forms.ValidationError(
-            _("The %(field)s contains invisible text-direction characters, which are not allowed.")
-            % {"field": what},
-            code="bidi",
-        )
-    if _CONTROLS.search(value):
-        raise forms.ValidationError(
-            _("The %(field)s contains control characters, which are not allowed.")
-            % {"field": what},
-            code="control",
-        )
-    return value
+class PlainTextField(forms.CharField):
+    """Reader text: line breaks normalised to \\n; NUL, other control characters and
+    invisible direction overrides refused with a message saying which."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if "\x00" in value:
+            raise forms.ValidationError(_("NUL characters are not allowed."), code="null")
+        if _BIDI_CONTROLS.search(value):
+            raise forms.ValidationError(
+                _(
+                    "Invisible text-direction characters (such as U+202E) are not allowed: "
+                    "they can disguise what the text says."
+                ),
+                code="bidi",
+            )
+        if _CONTROLS.search(value):
+            raise forms.ValidationError(_("Control characters are not allowed."), code="control")
+        return value
 
 
-class BodyField(forms.CharField):
-    """A comment body: 1 to MAX_LENGTH characters, line breaks normalised to \\n."""
-
-    widget = forms.Textarea
+class BodyField(PlainTextField):
+    """A comment body: 1 to MAX_LENGTH characters."""
 
     def __init__(self, **kwargs) -> None:
         max_length = comment_settings.MAX_LENGTH
@@ -54,15 +60,11 @@ class BodyField(forms.CharField):
             **kwargs,
         )
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
-
 
 class CommentForm(forms.Form):
     """A new comment or a reply; ``parent`` is the id of the comment replied to."""
 
-    author_name = forms.CharField(
+    author_name = PlainTextField(
         label=_("Name"),
         required=False,
         max_length=120,
@@ -92,16 +94,13 @@ class CommentForm(forms.Form):
         self.fields["author_name"].widget.attrs["placeholder"] = name_hint
 
     def clean_author_name(self) -> str:
-        raw = _clean_text(self.cleaned_data["author_name"], what=_("name"))
+        raw = self.cleaned_data["author_name"]
         name = raw.split("#", 1)[0] if comment_settings.TRIPCODES else raw
         if len(name.strip()) > 50:
             raise forms.ValidationError(_("A name can be at most 50 characters long."), code="long")
         if comment_settings.TRIPCODES and raw.startswith("#"):
             raise forms.ValidationError(_("Please write a name before the # of a tripcode."))
         return raw
-
-    def clean_body(self) -> str:
-        return _clean_text(self.cleaned_data["body"], what=_("comment"))
 
     def clean_parent(self) -> Comment | None:
         parent_id = self.cleaned_data.get("parent")
@@ -128,9 +127,6 @@ class EditForm(forms.Form):
 
     body = BodyField()
 
-    def clean_body(self) -> str:
-        return _clean_text(self.cleaned_data["body"], what=_("comment"))
-
 
 class VoteForm(forms.Form):
     """A vote button: up, down, or clear (withdraw)."""
@@ -150,15 +146,12 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=Report.Reason.choices, widget=forms.RadioSelect
     )
-    detail = forms.CharField(
+    detail = PlainTextField(
         label=_("Details (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
-
-    def clean_detail(self) -> str:
-        return _clean_text(self.cleaned_data["detail"], what=_("details"))
 
 
 class ModerateForm(forms.Form):

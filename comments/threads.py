@@ -156,7 +156,7 @@ def build_threads(
             parent.children.append(node)
             container_of[comment.pk] = parent
         else:
-            container = container_of[parent.pk]
+            container = container_of[parent.comment.pk]
             node.depth = parent.depth
             node.reply_to = by_id[comment.parent_id]
             (container.children if container else roots).append(node)

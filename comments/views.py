@@ -288,7 +288,9 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's permalink: the comment and its whole subthread (このスレッドの続き)."""
-    comment = _published_comment(pk)
+    comment = get_object_or_404(
+        Comment.objects.on_published_articles().select_related("article", "parent"), pk=pk
+    )
     article = comment.article
     viewer = Viewer.from_request(request)
     subtree = list(

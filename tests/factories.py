@@ -120,6 +120,8 @@ class SourceFactory(factory.django.DjangoModelFactory):
 # Appended by the comments app. CommentFactory goes through mptt's save (valid trees); tests that
 # exercise posting rules call comments.services.post_comment instead.
 
+from django.db.models import Max  # noqa: E402
+
 from comments.identity import Sender, ip_hash, keyed_hash  # noqa: E402
 from comments.models import Ban, Comment, NGWord, Report, Vote  # noqa: E402
 
@@ -127,6 +129,11 @@ from comments.models import Ban, Comment, NGWord, Report, Vote  # noqa: E402
 def sender(ip: str = "192.0.2.1", browser: str = "browser-1") -> Sender:
     """A request identity for service calls: an address and a browser cookie token."""
     return Sender(ip_hash=ip_hash(ip), browser_key=keyed_hash("browser", browser))
+
+
+def next_comment_number(article: Article) -> int:
+    """The per-article number the next comment gets (as post_comment assigns it)."""
+    return (Comment.objects.filter(article=article).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
@@ -137,7 +144,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     article = factory.LazyAttribute(lambda c: c.parent.article if c.parent else ArticleFactory())
     parent = None
-    number = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda c: next_comment_number(c.article))
     author_name = "名無しさん"
     body = factory.Sequence(lambda n: f"コメント本文その{n}")
     sender_hash = factory.LazyFunction(lambda: ip_hash("198.51.100.7"))

@@ -30,7 +30,7 @@ def run_concurrently(jobs: list[Callable[[], object]], workers: int = 16) -> lis
         try:
             # Fewer jobs left than workers break the barrier: start anyway.
             with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=2)
             return job()
         finally:
             connections.close_all()
