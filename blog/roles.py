@@ -22,6 +22,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *(f"taggit.{action}_{model}" for model in ("tag", "taggeditem") for action in _CRUD),
         # Editors may read comments under their articles, not moderate them.
         "comments.view_comment",
+        # Upload a WordPress export and watch its import (admin: WordPress imports).
+        "wpimport.add_importrun",
+        "wpimport.view_importrun",
     ],
     MODERATORS: [
         "blog.view_article",

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "blog",
     "comments",
+    "wpimport",
     "ops",
 ]
 
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wpimport.middleware.WordPressRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comments/", include("comments.urls")),
+    # Old WordPress permalinks (/YYYY/MM/DD/slug/) before the blog's own patterns.
+    path("", include("wpimport.urls")),
     path("", include("blog.urls")),
 ]
 

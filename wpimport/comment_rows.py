@@ -1,0 +1,251 @@
+"""Writing imported comment threads: bulk inserts for new articles, merges for updated ones.
+
+Ids come from the comment sequence up front (one query per batch), so parents and replies can
+be inserted together in any order. Tree ids for new threads start a gap above the current
+maximum: mptt gives a comment posted meanwhile on the live site ``MAX(tree_id) + 1`` computed
+from committed rows, which cannot reach into the range this still-open transaction uses, so
+readers never wait for an import and no two threads share a tree id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from comments.identity import ip_hash, poster_id
+from comments.models import Comment
+from comments.services import recount_visible
+from wpimport.models import WordPressObject
+from wpimport.report import ImportReport
+from wpimport.threads import PreparedComment, nested_sets, prepare_comments
+from wpimport.wxr import Item
+
+TREE_ID_GAP = 100_000
+INSERT_BATCH = 5_000
+Kind = WordPressObject.Kind
+
+
+@dataclass
+class Thread:
+    """An item's comments, converted, with the number readers will see."""
+
+    post_id: int
+    comments: list[PreparedComment] = field(default_factory=list)
+
+    @property
+    def visible_count(self) -> int:
+        return sum(1 for c in self.comments if c.status == Comment.Status.VISIBLE)
+
+
+class CommentWriter:
+    """Queues comment rows of new articles and writes them in large batches."""
+
+    def __init__(self, report: ImportReport, *, parse_date) -> None:
+        self.report = report
+        self.parse_date = parse_date
+        highest = Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0
+        self.next_tree_id = highest + TREE_ID_GAP
+        self.rows: list[Comment] = []
+        self.mappings: list[WordPressObject] = []
+        self.sequence = ""
+
+    def prepare(self, item: Item) -> Thread:
+        """Convert an item's comments (pingbacks and trackbacks are skipped and counted)."""
+        comments, pings = prepare_comments(
+            item.comments, parse_date=self.parse_date, warn=self.report.warn, post_id=item.post_id
+        )
+        if pings:
+            self.report.add("comment", "skipped", pings)
+            self.report.note("pingbacks and trackbacks skipped", pings)
+        return Thread(post_id=item.post_id, comments=comments)
+
+    def _allocate_ids(self, n: int) -> list[int]:
+        if not n:
+            return []
+        with connection.cursor() as cursor:
+            if not self.sequence:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Comment._meta.db_table])
+                self.sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, n])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _row(self, c: PreparedComment, *, pk: int, article_id: int, number: int) -> Comment:
+        sender = ip_hash(c.ip) if c.ip else ""
+        row = Comment(
+            pk=pk,
+            article_id=article_id,
+            number=number,
+            author_name=c.author_name,
+            email=c.email,
+            body=c.body,
+            status=c.status,
+            sender_hash=sender,
+            poster_id=poster_id(
+                sender_hash=sender, article_id=article_id, day=timezone.localdate(c.created_at)
+            )
+            if sender
+            else "",
+            upvotes=c.upvotes,
+            downvotes=c.downvotes,
+            created_at=c.created_at,
+        )
+        if c.status == Comment.Status.HELD:
+            row.held_reason = "WordPress: awaiting moderation"
+        elif c.status == Comment.Status.HIDDEN:
+            row.hidden_reason = "WordPress: spam or trash"
+            row.hidden_at = c.created_at
+        return row
+
+    def add_new_article(self, article_id: int, thread: Thread) -> None:
+        """Queue a new article's whole comment forest with its nested-set columns."""
+        comments = thread.comments
+        if not comments:
+            return
+        ids = dict(zip((c.wp_id for c in comments), self._allocate_ids(len(comments)), strict=True))
+        roots, positions = nested_sets(
+            (c.wp_id, c.parent_wp_id, (c.created_at, c.wp_id)) for c in comments
+        )
+        ordered = sorted(comments, key=lambda c: (c.created_at, c.wp_id))
+        for number, c in enumerate(ordered, start=1):
+            root_index, lft, rght, level = positions[c.wp_id]
+            row = self._row(c, pk=ids[c.wp_id], article_id=article_id, number=number)
+            row.parent_id = ids[c.parent_wp_id] if c.parent_wp_id is not None else None
+            row.tree_id = self.next_tree_id + root_index
+            row.lft, row.rght, row.level = lft, rght, level
+            self.rows.append(row)
+            self.mappings.append(
+                WordPressObject(
+                    kind=Kind.COMMENT, key=str(c.wp_id), object_id=row.pk, fingerprint=c.fingerprint
+                )
+            )
+        self.next_tree_id += len(roots)
+        self.report.add("comment", "created", len(comments))
+        if len(self.rows) >= INSERT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued rows (the article rows they belong to already exist)."""
+        if self.rows:
+            Comment.objects.bulk_create(self.rows, batch_size=2000)
+            WordPressObject.objects.bulk_create(self.mappings, batch_size=5000)
+            self.rows, self.mappings = [], []
+
+    def merge_existing(self, article_id: int, thread: Thread) -> bool:
+        """Add new comments to an imported article and update changed ones; say if any did."""
+        self.flush()
+        keys = [str(c.wp_id) for c in thread.comments]
+        known = {
+            m.key: m
+            for m in WordPressObject.objects.filter(kind=Kind.COMMENT, key__in=keys).only(
+                "key", "object_id", "fingerprint"
+            )
+        }
+        alive = set(
+            Comment.objects.filter(pk__in=[m.object_id for m in known.values()]).values_list(
+                "pk", flat=True
+            )
+        )
+        new = [c for c in thread.comments if str(c.wp_id) not in known]
+        new += [
+            c
+            for c in thread.comments
+            if str(c.wp_id) in known and known[str(c.wp_id)].object_id not in alive
+        ]
+        changed = False
+        for c in thread.comments:
+            mapping = known.get(str(c.wp_id))
+            if mapping is None or mapping.object_id not in alive:
+                continue
+            if mapping.fingerprint == c.fingerprint:
+                self.report.add("comment", "unchanged")
+                continue
+            template = self._row(c, pk=mapping.object_id, article_id=article_id, number=0)
+            Comment.objects.filter(pk=mapping.object_id).update(
+                author_name=template.author_name,
+                email=template.email,
+                body=template.body,
+                status=template.status,
+                held_reason=template.held_reason,
+                hidden_reason=template.hidden_reason,
+                upvotes=template.upvotes,
+                downvotes=template.downvotes,
+            )
+            WordPressObject.objects.filter(pk=mapping.pk).update(fingerprint=c.fingerprint)
+            self.report.add("comment", "updated")
+            changed = True
+        if new:
+            self._insert_into_existing(article_id, new, known, alive)
+            changed = True
+        return changed
+
+    def _insert_into_existing(
+        self, article_id: int, new: list[PreparedComment], known: dict, alive: set[int]
+    ) -> None:
+        new_ids = dict(zip((c.wp_id for c in new), self._allocate_ids(len(new)), strict=True))
+
+        def kiji_id(wp_id: int | None) -> int | None:
+            if wp_id is None:
+                return None
+            if wp_id in new_ids:
+                return new_ids[wp_id]
+            mapping = known.get(str(wp_id))
+            return mapping.object_id if mapping and mapping.object_id in alive else None
+
+        last = Comment.objects.filter(article_id=article_id).aggregate(n=Max("number"))["n"] or 0
+        rows = []
+        for number, c in enumerate(sorted(new, key=lambda c: (c.created_at, c.wp_id)), last + 1):
+            row = self._row(c, pk=new_ids[c.wp_id], article_id=article_id, number=number)
+            row.parent_id = kiji_id(c.parent_wp_id)
+            row.tree_id, row.lft, row.rght, row.level = 0, 0, 0, 0  # laid out just below
+            rows.append(row)
+        Comment.objects.bulk_create(rows)
+        WordPressObject.objects.filter(
+            kind=Kind.COMMENT, key__in=[str(c.wp_id) for c in new]
+        ).delete()
+        WordPressObject.objects.bulk_create(
+            [
+                WordPressObject(
+                    kind=Kind.COMMENT,
+                    key=str(c.wp_id),
+                    object_id=new_ids[c.wp_id],
+                    fingerprint=c.fingerprint,
+                )
+                for c in new
+            ]
+        )
+        self._relayout(article_id)
+        self.report.add("comment", "created", len(new))
+
+    def _relayout(self, article_id: int) -> None:
+        """Recompute the nested sets of one article's threads; existing threads keep their
+        tree ids, new ones get fresh ids from the import's range."""
+        rows = list(
+            Comment.objects.filter(article_id=article_id).only(
+                "id", "parent_id", "created_at", "tree_id", "lft", "rght", "level"
+            )
+        )
+        roots, positions = nested_sets((r.pk, r.parent_id, (r.created_at, r.pk)) for r in rows)
+        by_id = {r.pk: r for r in rows}
+        tree_ids = []
+        for root in roots:
+            tree_id = by_id[root].tree_id
+            if not tree_id:
+                tree_id = self.next_tree_id
+                self.next_tree_id += 1
+            tree_ids.append(tree_id)
+        changed = []
+        for row in rows:
+            index, lft, rght, level = positions[row.pk]
+            values = (tree_ids[index], lft, rght, level)
+            if (row.tree_id, row.lft, row.rght, row.level) != values:
+                row.tree_id, row.lft, row.rght, row.level = values
+                changed.append(row)
+        Comment.objects.bulk_update(changed, ["tree_id", "lft", "rght", "level"], batch_size=1000)
+
+    def recount(self, article_id: int) -> None:
+        """comment_count = visible comments, through the comments app's own function."""
+        self.flush()
+        recount_visible(article_id)
