@@ -84,6 +84,7 @@
         if (!list) {
           list = document.createElement("ol");
           list.className = "comment-list comment-list--replies";
+          list.setAttribute("data-replies-of", data.parent);
           parentItem.appendChild(list);
         }
         list.appendChild(node);
