@@ -96,7 +96,6 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
     """Post a comment or reply (the form of the article page, the reply page or the script)."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     form = CommentForm(request.POST)
-    parent_id = request.POST.get("parent")
     sender = Sender.from_request(request)
     if not form.is_valid():
         if _wants_json(request):
@@ -108,7 +107,8 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
                 },
                 status=400,
             )
-        parent = Comment.objects.filter(pk=parent_id).first() if parent_id else None
+        # Show the comment being replied to again, if the (untrusted) id names a visible one.
+        parent = form.cleaned_data.get("parent") if "parent" not in form.errors else None
         parent = parent if parent and parent.is_visible else None
         return _post_page(request, article=article, form=form, parent=parent, status=400)
     data = form.cleaned_data

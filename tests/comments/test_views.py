@@ -99,6 +99,13 @@ def test_bad_reply_targets_are_refused_with_a_clear_message(client, article, par
     assert not Comment.objects.filter(body__startswith="返信").exists()
 
 
+@pytest.mark.parametrize("parent_id", ["abc", "-1", "99999999999999999999999", "1 OR 1=1"])
+def test_garbage_parent_ids_are_refused_not_crashed(client, article, parent_id):
+    response = client.post(post_url(article), {"body": "返信", "parent": parent_id})
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
 def test_honeypot_is_refused_with_a_message(client, article):
     response = client.post(post_url(article), {"body": "スパム", "website": "http://spam.example"})
     assert response.status_code == 400
