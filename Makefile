@@ -67,7 +67,7 @@ format: install-dev
 
 test: install-dev messages lint
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 backup: install
 	$(MANAGE) backup
@@ -75,3 +75,12 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz" && exit 2)
 	$(MANAGE) restore "$(FILE)"
+
+# Import benchmark (not a test): a synthetic WordPress export with 20,000 posts and 300,000
+# comments, imported into a separate embedded database (var/bench-pgdata); prints time and peak
+# memory. BENCH_ARGS="--posts 2000 --comments 30000" for a quick run.
+.PHONY: bench-import
+bench-import: export KIJI_PGDATA = $(CURDIR)/var/bench-pgdata
+bench-import: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) bench_import $(BENCH_ARGS)

@@ -35,9 +35,6 @@ KIJI_COMMENTS_MAX_LINKS (2)
     Comments with more links than this are held for moderation.
 KIJI_COMMENTS_REPORT_HOLD_THRESHOLD (3)
     Reports from different senders that put a visible comment on hold for review; 0 disables.
-KIJI_COMMENTS_IP_HEADER ("REMOTE_ADDR")
-    request.META key holding the client address; behind a trusted proxy that overwrites it, e.g.
-    "HTTP_X_REAL_IP". (For X-Forwarded-For, the last address is used: the one the proxy added.)
 KIJI_COMMENTS_BROWSER_COOKIE ("kiji_browser")
     Name of the signed, long-lived cookie identifying a browser for votes and author edits.
 KIJI_COMMENTS_BROWSER_COOKIE_AGE (63072000)
@@ -66,7 +63,6 @@ DEFAULTS: dict[str, Any] = {
     "DUPLICATE_WINDOW": 600,
     "MAX_LINKS": 2,
     "REPORT_HOLD_THRESHOLD": 3,
-    "IP_HEADER": "REMOTE_ADDR",
     "BROWSER_COOKIE": "kiji_browser",
     "BROWSER_COOKIE_AGE": 2 * 365 * 24 * 3600,
 }

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
 from comments.conf import comment_settings
+from config.net import client_ip
 
 _COOKIE_SALT = "kiji.comments.browser"
 
@@ -30,12 +31,6 @@ def keyed_hash(purpose: str, value: str) -> str:
 def _short_hash(purpose: str, value: str, length: int) -> str:
     digest = salted_hmac(f"kiji.comments.{purpose}", value, algorithm="sha256").digest()
     return base64.b64encode(digest, altchars=b"./").decode()[:length]
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address from the configured META key (the last hop a proxy appended)."""
-    raw = request.META.get(comment_settings.IP_HEADER) or request.META.get("REMOTE_ADDR") or ""
-    return raw.split(",")[-1].strip()
 
 
 def address_key(ip: str) -> str:

@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Sum
 
 from blog.demo import create_demo_content
 from blog.models import Article, Category
 from blog.roles import EDITORS, MODERATORS
+from comments.demo import create_demo_comments
 
 DEMO_STAFF = [
     # username, superuser, group
@@ -51,6 +53,12 @@ class Command(BaseCommand):
         if no_demo or Article.objects.exists() or Category.objects.exists():
             return
         articles = create_demo_content()
+        create_demo_comments(articles)
+        comments = Article.objects.filter(pk__in=[a.pk for a in articles]).aggregate(
+            total=Sum("comment_count")
+        )["total"]
         self.stdout.write(
-            self.style.SUCCESS(f"Demo content loaded: {len(articles)} published articles.")
+            self.style.SUCCESS(
+                f"Demo content loaded: {len(articles)} published articles, {comments} comments."
+            )
         )
