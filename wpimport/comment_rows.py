@@ -28,6 +28,34 @@ INSERT_BATCH = 5_000
 Kind = WordPressObject.Kind
 
 
+class Columns:
+    """A model's concrete columns, with each field's default for the ones the importer leaves
+    out, so a column added to the model later still gets its value in COPY rows."""
+
+    def __init__(self, model) -> None:
+        fields = model._meta.concrete_fields
+        self.names = [field.column for field in fields]
+        self.attnames = [field.attname for field in fields]
+        self.defaults = {field.attname: field.get_default() for field in fields}
+
+    def row(self, values: dict) -> tuple:
+        defaults = self.defaults
+        return tuple(values[name] if name in values else defaults[name] for name in self.attnames)
+
+
+def copy_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Write rows with PostgreSQL's COPY through the connection's psycopg cursor."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
 @dataclass
 class Thread:
     """An item's comments, converted, with the number readers will see."""
@@ -48,9 +76,11 @@ class CommentWriter:
         self.parse_date = parse_date
         highest = Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0
         self.next_tree_id = highest + TREE_ID_GAP
-        self.rows: list[Comment] = []
-        self.mappings: list[WordPressObject] = []
+        self.queued: list[tuple[int, Thread]] = []
+        self.queued_count = 0
+        self.columns = Columns(Comment)
         self.sequence = ""
+        self._ip_hashes: dict[str, str] = {}
 
     def prepare(self, item: Item) -> Thread:
         """Convert an item's comments (pingbacks and trackbacks are skipped and counted)."""
@@ -72,66 +102,88 @@ class CommentWriter:
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, n])
             return [row[0] for row in cursor.fetchall()]
 
-    def _row(self, c: PreparedComment, *, pk: int, article_id: int, number: int) -> Comment:
-        sender = ip_hash(c.ip) if c.ip else ""
-        row = Comment(
-            pk=pk,
-            article_id=article_id,
-            number=number,
-            author_name=c.author_name,
-            email=c.email,
-            body=c.body,
-            status=c.status,
-            sender_hash=sender,
-            poster_id=poster_id(
+    def _values(self, c: PreparedComment, *, article_id: int, number: int) -> dict:
+        """Column values of one comment (tree columns and ids are added by the caller)."""
+        sender = ""
+        if c.ip:
+            sender = self._ip_hashes.get(c.ip) or self._ip_hashes.setdefault(c.ip, ip_hash(c.ip))
+        values = {
+            "article_id": article_id,
+            "number": number,
+            "author_name": c.author_name,
+            "email": c.email,
+            "body": c.body,
+            "status": c.status,
+            "sender_hash": sender,
+            "poster_id": poster_id(
                 sender_hash=sender, article_id=article_id, day=timezone.localdate(c.created_at)
             )
             if sender
             else "",
-            upvotes=c.upvotes,
-            downvotes=c.downvotes,
-            created_at=c.created_at,
-        )
+            "upvotes": c.upvotes,
+            "downvotes": c.downvotes,
+            "created_at": c.created_at,
+            "held_reason": "",
+            "hidden_reason": "",
+            "hidden_at": None,
+        }
         if c.status == Comment.Status.HELD:
-            row.held_reason = "WordPress: awaiting moderation"
+            values["held_reason"] = "WordPress: awaiting moderation"
         elif c.status == Comment.Status.HIDDEN:
-            row.hidden_reason = "WordPress: spam or trash"
-            row.hidden_at = c.created_at
-        return row
+            values["hidden_reason"] = "WordPress: spam or trash"
+            values["hidden_at"] = c.created_at
+        return values
+
+    def _row(self, c: PreparedComment, *, pk: int, article_id: int, number: int) -> Comment:
+        return Comment(pk=pk, **self._values(c, article_id=article_id, number=number))
 
     def add_new_article(self, article_id: int, thread: Thread) -> None:
-        """Queue a new article's whole comment forest with its nested-set columns."""
-        comments = thread.comments
-        if not comments:
-            return
-        ids = dict(zip((c.wp_id for c in comments), self._allocate_ids(len(comments)), strict=True))
-        roots, positions = nested_sets(
-            (c.wp_id, c.parent_wp_id, (c.created_at, c.wp_id)) for c in comments
-        )
-        ordered = sorted(comments, key=lambda c: (c.created_at, c.wp_id))
-        for number, c in enumerate(ordered, start=1):
-            root_index, lft, rght, level = positions[c.wp_id]
-            row = self._row(c, pk=ids[c.wp_id], article_id=article_id, number=number)
-            row.parent_id = ids[c.parent_wp_id] if c.parent_wp_id is not None else None
-            row.tree_id = self.next_tree_id + root_index
-            row.lft, row.rght, row.level = lft, rght, level
-            self.rows.append(row)
-            self.mappings.append(
-                WordPressObject(
-                    kind=Kind.COMMENT, key=str(c.wp_id), object_id=row.pk, fingerprint=c.fingerprint
-                )
-            )
-        self.next_tree_id += len(roots)
-        self.report.add("comment", "created", len(comments))
-        if len(self.rows) >= INSERT_BATCH:
-            self.flush()
+        """Queue a new article's whole comment forest; written by ``flush()``."""
+        if thread.comments:
+            self.queued.append((article_id, thread))
+            self.queued_count += len(thread.comments)
+            if self.queued_count >= INSERT_BATCH:
+                self.flush()
 
     def flush(self) -> None:
-        """Write the queued rows (the article rows they belong to already exist)."""
-        if self.rows:
-            Comment.objects.bulk_create(self.rows, batch_size=2000)
-            WordPressObject.objects.bulk_create(self.mappings, batch_size=5000)
-            self.rows, self.mappings = [], []
+        """Write the queued threads with COPY (the articles they belong to already exist).
+
+        Rows are plain tuples in column order: Django's per-value preparation of
+        ``bulk_create`` costs more than PostgreSQL's work for hundreds of thousands of rows.
+        """
+        if not self.queued:
+            return
+        ids = iter(self._allocate_ids(self.queued_count))
+        comment_rows, mapping_rows = [], []
+        for article_id, thread in self.queued:
+            comments = thread.comments
+            pks = {c.wp_id: next(ids) for c in comments}
+            roots, positions = nested_sets(
+                (c.wp_id, c.parent_wp_id, (c.created_at, c.wp_id)) for c in comments
+            )
+            ordered = sorted(comments, key=lambda c: (c.created_at, c.wp_id))
+            for number, c in enumerate(ordered, start=1):
+                root_index, lft, rght, level = positions[c.wp_id]
+                values = self._values(c, article_id=article_id, number=number)
+                values.update(
+                    id=pks[c.wp_id],
+                    parent_id=pks[c.parent_wp_id] if c.parent_wp_id is not None else None,
+                    tree_id=self.next_tree_id + root_index,
+                    lft=lft,
+                    rght=rght,
+                    level=level,
+                )
+                comment_rows.append(self.columns.row(values))
+                mapping_rows.append((Kind.COMMENT.value, str(c.wp_id), pks[c.wp_id], c.fingerprint))
+            self.next_tree_id += len(roots)
+            self.report.add("comment", "created", len(comments))
+        copy_rows(Comment._meta.db_table, self.columns.names, comment_rows)
+        copy_rows(
+            WordPressObject._meta.db_table,
+            ["kind", "key", "object_id", "fingerprint"],
+            mapping_rows,
+        )
+        self.queued, self.queued_count = [], 0
 
     def merge_existing(self, article_id: int, thread: Thread) -> bool:
         """Add new comments to an imported article and update changed ones; say if any did."""

@@ -51,7 +51,7 @@ def parse_wp_date(gmt: str, local: str) -> datetime:
     for value, zone in ((gmt, UTC), (local, None)):
         if value and not value.startswith("0000"):
             try:
-                parsed = datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+                parsed = datetime.fromisoformat(value[:19])
             except ValueError:
                 continue
             if zone is not None:

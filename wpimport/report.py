@@ -47,7 +47,7 @@ class ImportReport:
             "counts": {
                 kind: {o: self.counts[kind][o] for o in OUTCOMES if self.counts[kind][o]}
                 for kind in KINDS
-                if kind in self.counts
+                if any(self.counts[kind].values())
             },
             "skipped_types": dict(self.skipped_types),
             "notes": dict(self.notes),
