@@ -178,6 +178,10 @@ class CommentWriter:
             self.next_tree_id += len(roots)
             self.report.add("comment", "created", len(comments))
         copy_rows(Comment._meta.db_table, self.columns.names, comment_rows)
+        # Mappings left behind by comments deleted in Kiji (with their article) are replaced.
+        WordPressObject.objects.filter(
+            kind=Kind.COMMENT, key__in=[row[1] for row in mapping_rows]
+        ).delete()
         copy_rows(
             WordPressObject._meta.db_table,
             ["kind", "key", "object_id", "fingerprint"],

@@ -225,3 +225,13 @@ def test_a_later_export_adds_new_and_updates_changed(tmp_path):
     assert article.comment_count == Comment.objects.visible().filter(article=article).count() == 5
     assert_valid_trees(list(Comment.objects.all()))
     assert Category.objects.filter(slug="cat-7").count() == 1
+
+
+def test_an_article_deleted_in_kiji_is_imported_again_with_its_comments(tmp_path):
+    path = export(tmp_path, [news_item(thread())])
+    import_wordpress(path=path)
+    Article.objects.get(pk=501).delete()
+    report = import_wordpress(path=path)
+    assert report.total("post", "created") == 1
+    assert Comment.objects.filter(article_id=501).count() == 5
+    assert_valid_trees(list(Comment.objects.all()))
