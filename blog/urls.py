@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from blog import views
+from blog import feeds, views
+from blog.search.views import SearchView
 
 app_name = "blog"
 
@@ -11,7 +12,11 @@ urlpatterns = [
     path("archives/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="article_preview"),
     path("category/<slug:slug>/", views.CategoryDetailView.as_view(), name="category_detail"),
+    path("category/<slug:slug>/feed/", feeds.CategoryArticlesFeed(), name="category_feed"),
     path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tag/<str:slug>/feed/", feeds.TagArticlesFeed(), name="tag_feed"),
     path("date/<int:year>/", views.ArchiveYearView.as_view(), name="archive_year"),
     path("date/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
 ]

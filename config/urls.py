@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
+from blog import sitemaps
 from config.views import healthz
 
 urlpatterns = [
@@ -12,6 +14,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comments/", include("comments.urls")),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots_txt",
+    ),
     # Old WordPress permalinks (/YYYY/MM/DD/slug/) before the blog's own patterns.
     path("", include("wpimport.urls")),
     path("", include("blog.urls")),

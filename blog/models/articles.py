@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,11 @@ from mptt.models import MPTTModel, TreeForeignKey
 from taggit.managers import TaggableManager
 
 from blog.sanitize import BODY_EXTENSIONS, sanitize_html
+from blog.search.text import index_fields
+
+# The search index columns (blog.search): derived in save(), never loaded by lists.
+SEARCH_FIELDS = ("search_title", "search_head", "search_text", "search_grams")
+SEARCH_SOURCE_FIELDS = frozenset({"title", "lead", "summary", "body"})
 
 
 class Category(MPTTModel):
@@ -71,7 +78,7 @@ class ArticleQuerySet(models.QuerySet):
         """What list pages need in the same query: category and eyecatch, newest first."""
         return (
             self.select_related("category", "eyecatch")
-            .defer("body")
+            .defer("body", *SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
 
@@ -144,6 +151,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("Slug of an imported post, kept for old links."),
     )
+    # Search index (blog.search), derived from title, lead, summary and body on every save;
+    # `manage.py rebuild_search_index` refreshes rows written without save() (bulk imports).
+    search_title = models.TextField(editable=False, blank=True, default="")
+    search_head = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_grams = ArrayField(models.TextField(), editable=False, blank=True, default=list)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -154,6 +167,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["category", "-published_at"], name="article_category_published"),
+            GinIndex(fields=["search_grams"], name="article_search_grams"),
         ]
         permissions = [("publish_article", _("Can publish articles"))]
 
@@ -163,10 +177,22 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Whatever path the HTML came by (admin, importer, shell), only the allow-list is stored.
         self.body = sanitize_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCH_SOURCE_FIELDS.intersection(update_fields):
+            for name, value in self.search_index_fields().items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("blog:article_detail", args=[self.pk])
+
+    def search_index_fields(self) -> dict:
+        """The search columns as this article's current text gives them."""
+        return index_fields(
+            title=self.title, lead=self.lead, summary=self.summary, body_html=self.body
+        )
 
     @property
     def is_published(self) -> bool:

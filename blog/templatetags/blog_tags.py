@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 from django import template
+from django.db.models import Count, Q
+from taggit.models import Tag
 
 from blog.models import Article, Category
 
 register = template.Library()
 
 SIDEBAR_RECENT_COUNT = 8
+TAG_CLOUD_SIZE = 30
+# Tag cloud font steps, from the least to the most used tag.
+TAG_CLOUD_WEIGHTS = 5
 
 
 @register.inclusion_tag("blog/includes/_category_nav.html")
@@ -25,4 +32,57 @@ def sidebar(context: template.Context) -> dict:
         .only("id", "title", "published_at")
         .order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT]
     )
-    return {"recent_articles": recent, "request": context.get("request")}
+    return {
+        "recent_articles": recent,
+        "category_tree": category_tree(),
+        "tag_cloud": tag_cloud(),
+        "request": context.get("request"),
+    }
+
+
+def category_tree() -> list[Category]:
+    """Categories in tree order, each with ``article_count`` including its subcategories.
+
+    One query counts each category's own published articles; the subtree sums are added up in
+    Python from the tree's left/right numbers. Categories without any article are left out.
+    """
+    categories = list(
+        Category.objects.annotate(
+            own_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+        ).order_by("tree_id", "lft")
+    )
+    open_ancestors: list[Category] = []
+    for category in categories:
+        category.article_count = category.own_count
+        while open_ancestors and not (
+            open_ancestors[-1].tree_id == category.tree_id
+            and open_ancestors[-1].rght > category.lft
+        ):
+            open_ancestors.pop()
+        for ancestor in open_ancestors:
+            ancestor.article_count += category.own_count
+        open_ancestors.append(category)
+    return [category for category in categories if category.article_count]
+
+
+def tag_cloud() -> list[Tag]:
+    """The most used tags of published articles, by name, each with a ``weight`` from 1 to 5.
+
+    Weights grow with the logarithm of the use count, so one very common tag does not shrink
+    every other tag to the smallest size.
+    """
+    tags = list(
+        Tag.objects.filter(article__in=Article.objects.published())
+        .annotate(article_count=Count("article"))
+        .order_by("-article_count", "name")[:TAG_CLOUD_SIZE]
+    )
+    if not tags:
+        return []
+    low = math.log(min(tag.article_count for tag in tags))
+    high = math.log(max(tag.article_count for tag in tags))
+    for tag in tags:
+        share = (math.log(tag.article_count) - low) / (high - low) if high > low else 0
+        tag.weight = 1 + round(share * (TAG_CLOUD_WEIGHTS - 1))
+        # Inline, so the cloud works before site.css styles the weight classes: 85%–165%.
+        tag.font_percent = 65 + 20 * tag.weight
+    return sorted(tags, key=lambda tag: tag.name)

@@ -1,0 +1,155 @@
+"""RSS 2.0 feeds of the latest published articles: the site, one category, one tag.
+
+Django's syndication framework writes the XML; items carry the lead and summary as HTML, the
+eyecatch as a Media RSS thumbnail, category and tags, absolute links on SITE_URL.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from blog.models import Article, Category
+from blog.seo import absolute_url, image_card
+
+FEED_SIZE = 20
+
+
+class MediaRssFeed(Rss201rev2Feed):
+    """RSS 2.0 plus <media:content> (Media RSS), which feed readers show as the thumbnail."""
+
+    def rss_attributes(self) -> dict:
+        return super().rss_attributes() | {"xmlns:media": "http://search.yahoo.com/mrss/"}
+
+    def add_item_elements(self, handler, item: dict) -> None:
+        super().add_item_elements(handler, item)
+        image = item.get("image")
+        if image:
+            attributes = {"url": image["url"], "medium": "image"}
+            mime_type = mimetypes.guess_type(image["url"])[0]
+            if mime_type:
+                attributes["type"] = mime_type
+            if image["width"] and image["height"]:
+                attributes |= {"width": str(image["width"]), "height": str(image["height"])}
+            handler.addQuickElement("media:content", "", attributes)
+
+
+class LatestArticlesFeed(Feed):
+    """The latest published articles of the whole site (/feed/)."""
+
+    feed_type = MediaRssFeed
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def description(self, obj=None) -> str:
+        return _("Latest articles on %(site)s") % {"site": settings.SITE_NAME}
+
+    def link(self, obj=None) -> str:
+        return absolute_url("/")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The feed's own address on SITE_URL like every other link (the framework would use the
+        # request's host); computed per request, since one Feed instance serves all requests.
+        feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
+        return feed
+
+    def articles(self, obj) -> QuerySet[Article]:
+        """Which published articles this feed is about."""
+        return Article.objects.published()
+
+    def items(self, obj=None) -> list[Article]:
+        return list(
+            self.articles(obj)
+            .for_listing()
+            .select_related("author")
+            .prefetch_related("tags")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        image = image_card(item.eyecatch if item.eyecatch_id else None)
+        parts = []
+        if image:
+            parts.append(format_html('<p><img src="{}" alt="{}"></p>', image["url"], image["alt"]))
+        if item.lead:
+            parts.append(mark_safe(linebreaks(item.lead, autoescape=True)))
+        if item.summary:
+            parts.append(format_html("<p><strong>{}</strong></p>", item.summary))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    def item_link(self, item: Article) -> str:
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item: Article) -> str:
+        return self.item_link(item)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item: Article) -> str | None:
+        # The full name only: a username is half of a staff login.
+        return (item.author.get_full_name().strip() or None) if item.author else None
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        return {"image": image_card(item.eyecatch if item.eyecatch_id else None)}
+
+
+class CategoryArticlesFeed(LatestArticlesFeed):
+    """The latest published articles of one category and its subcategories."""
+
+    def get_object(self, request, slug: str) -> Category:
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj: Category) -> str:
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def description(self, obj: Category) -> str:
+        return obj.description or _("Latest articles in %(category)s") % {"category": obj.name}
+
+    def link(self, obj: Category) -> str:
+        return absolute_url(obj.get_absolute_url())
+
+    def articles(self, obj: Category) -> QuerySet[Article]:
+        return Article.objects.published().in_category(obj)
+
+
+class TagArticlesFeed(LatestArticlesFeed):
+    """The latest published articles carrying one tag."""
+
+    def get_object(self, request, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return f"#{obj.name} | {settings.SITE_NAME}"
+
+    def description(self, obj: Tag) -> str:
+        return _("Articles tagged %(name)s") % {"name": obj.name}
+
+    def link(self, obj: Tag) -> str:
+        return absolute_url(reverse("blog:tag_detail", args=[obj.slug]))
+
+    def articles(self, obj: Tag) -> QuerySet[Article]:
+        return Article.objects.published().tagged(obj.slug)

@@ -1,0 +1,78 @@
+"""Text normalisation and character n-grams, shared by the index (on save) and the queries.
+
+Japanese has no spaces between words, so the index does not split words at all: it stores the
+distinct characters (unigrams) and character pairs (bigrams) of the normalised text, the way
+pg_bigm does. Any substring of two characters is then one array element, a one-character term
+is one element too, and a longer term needs all of its bigrams (then a LIKE recheck).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from django.utils.html import strip_tags
+
+# Characters shown only at the start of the index row (title, lead, start of the text) used for
+# ranking: kept short so the column stays inside the table row and ranking never reads TOAST.
+HEAD_LENGTH = 300
+
+_WHITESPACE = re.compile(r"\s+")
+# C0 controls (NUL first: PostgreSQL text cannot hold it) and DEL, except whitespace.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Closing block tags and line breaks end a run of text: without a space there, the words of two
+# paragraphs would run into one ("end.Start").
+_BLOCK_BOUNDARY = re.compile(
+    r"<(?:br|hr|/p|/h[1-6]|/li|/dt|/dd|/figcaption|/blockquote|/div|/td|/th|/tr)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, one space for any run of whitespace: the form index and query share.
+
+    NFKC folds full-width Latin (ＮＡＴＯ), half-width katakana (ﾐｻｲﾙ) and compatibility
+    characters (㍿) into their usual forms, so readers find an article however it was typed.
+    """
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def html_to_text(value: str) -> str:
+    """The readable text of stored (sanitised) HTML, entities decoded, whitespace collapsed."""
+    text = html.unescape(strip_tags(_BLOCK_BOUNDARY.sub(" ", value or "")))
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def grams(text: str) -> set[str]:
+    """Every distinct character and character pair of already normalised ``text``."""
+    found = set(text)
+    found.update(text[index : index + 2] for index in range(len(text) - 1))
+    return found
+
+
+def term_grams(term: str) -> list[str]:
+    """The index elements a normalised term needs: itself up to two characters, else its bigrams.
+
+    For one or two characters the element's presence is exact; for more, all bigrams present is
+    necessary but not sufficient, so the caller rechecks with LIKE.
+    """
+    if len(term) <= 2:
+        return [term]
+    return sorted({term[index : index + 2] for index in range(len(term) - 1)})
+
+
+def index_fields(*, title: str, lead: str, summary: str, body_html: str) -> dict:
+    """The search columns of one article, derived from its own fields only."""
+    title_text = normalize(title)
+    parts = [title_text, normalize(lead), normalize(summary), normalize(html_to_text(body_html))]
+    # A newline between fields: queries never contain one, so no term matches across fields.
+    document = "\n".join(part for part in parts if part)
+    return {
+        "search_title": title_text,
+        "search_head": document[:HEAD_LENGTH],
+        "search_text": document,
+        "search_grams": sorted(grams(document)),
+    }

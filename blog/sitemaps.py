@@ -1,0 +1,98 @@
+"""/sitemap.xml: an index of sections (articles, categories, tags), paged by Django's framework."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django.contrib.sitemaps
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, QuerySet
+from django.template import engines
+from django.urls import reverse
+from taggit.models import Tag
+
+from blog.models import Article, Category
+
+# Django's own sitemap templates, read from the framework's folder: the app itself needs no
+# place in INSTALLED_APPS (it has no models), so its template folder is not searched.
+_TEMPLATES = Path(django.contrib.sitemaps.__file__).parent / "templates"
+
+
+@cache
+def _framework_template(name: str):
+    return engines["django"].from_string((_TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+class SiteUrlSitemap(Sitemap):
+    """Locations on SITE_URL, the base canonical links use, whatever host the crawler asked."""
+
+    # Crawlers fetch a page of at most this many URLs (the protocol allows 50,000).
+    limit = 5000
+
+    @property
+    def protocol(self) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    """Every published article, newest first, with its last change."""
+
+    def items(self) -> QuerySet[Article]:
+        return Article.objects.published().only("id", "updated_at").order_by("-published_at", "-id")
+
+    def lastmod(self, item: Article):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class CategorySitemap(SiteUrlSitemap):
+    """Every category page."""
+
+    def items(self) -> QuerySet[Category]:
+        return Category.objects.order_by("tree_id", "lft")
+
+
+class TagSitemap(SiteUrlSitemap):
+    """Tags carried by at least one published article."""
+
+    def items(self) -> QuerySet[Tag]:
+        return (
+            Tag.objects.filter(article__in=Article.objects.published())
+            .distinct()
+            .order_by("name", "id")
+        )
+
+    def location(self, item: Tag) -> str:
+        return reverse("blog:tag_detail", args=[item.slug])
+
+
+SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}
+
+
+def index(request):
+    """/sitemap.xml: one entry per section page."""
+    return sitemap_views.index(
+        request,
+        sitemaps=SITEMAPS,
+        template_name=_framework_template("sitemap_index.xml"),
+        sitemap_url_name="sitemap_section",
+    )
+
+
+def section(request, section: str):
+    """/sitemap-<section>.xml (?p=N for the next pages)."""
+    return sitemap_views.sitemap(
+        request,
+        sitemaps=SITEMAPS,
+        section=section,
+        template_name=_framework_template("sitemap.xml"),
+    )
