@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,12 +19,25 @@ EXCERPT_LENGTH = 120
 EXCERPT_LEAD_IN = 30
 
 
+@lru_cache(maxsize=8192)
+def _fold(char: str) -> str:
+    """One character as the index sees it (NFKC, lower case); cached, texts repeat characters."""
+    return unicodedata.normalize("NFKC", char).lower()
+
+
+def _fold_text(text: str) -> str:
+    """``text`` folded character by character; at C speed when it is NFKC already (usual)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text.lower()
+    return "".join(map(_fold, text))
+
+
 def _normalised_with_origin(text: str) -> tuple[str, list[int]]:
     """The text normalised character by character, and the original index of each character."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).lower()
+        folded = _fold(char)
         if folded.isspace():
             # Index and queries see one space for any run of whitespace.
             if chars and chars[-1] == " ":
@@ -37,7 +51,12 @@ def _normalised_with_origin(text: str) -> tuple[str, list[int]]:
 
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) ranges of ``text`` where any normalised term occurs."""
-    folded, origin = _normalised_with_origin(text)
+    folded = _fold_text(text)
+    if len(folded) == len(text) and "  " not in folded:
+        # Almost always: one character in, one out (kana, kanji, Latin), so positions agree.
+        origin = range(len(text))
+    else:
+        folded, origin = _normalised_with_origin(text)
     spans = []
     for term in terms:
         start = folded.find(term)
@@ -69,19 +88,31 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 
 
 def highlight(text: str, terms: Sequence[str]) -> SafeString:
-    """The whole text, escaped, with every match of the terms in <mark>."""
+    """The whole text (whitespace runs made one space), escaped, every match in <mark>."""
+    text = " ".join(text.split())
     return mark_safe(_render(text, match_spans(text, terms), 0, len(text)))
 
 
 def excerpt(text: str, terms: Sequence[str], length: int = EXCERPT_LENGTH) -> SafeString:
     """About ``length`` characters of ``text`` around the first match, escaped and marked."""
     text = " ".join(text.split())
-    spans = match_spans(text, terms)
-    start = max(0, spans[0][0] - EXCERPT_LEAD_IN) if spans else 0
+    first = _first_match(text, terms)
+    start = max(0, first - EXCERPT_LEAD_IN) if first is not None else 0
     end = min(len(text), start + length)
-    if end - start < length:
-        start = max(0, end - length)
+    start = max(0, end - length)
+    # Only the window is searched for the marks: a common term can occur hundreds of times.
+    spans = [(a + start, b + start) for a, b in match_spans(text[start:end], terms)]
     body = _render(text, spans, start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(f"{prefix}{body}{suffix}")
+
+
+def _first_match(text: str, terms: Sequence[str]) -> int | None:
+    """Where in ``text`` the earliest match of any term starts, or None."""
+    folded = _fold_text(text)
+    if len(folded) != len(text):
+        spans = match_spans(text, terms)
+        return spans[0][0] if spans else None
+    found = [position for term in terms if (position := folded.find(term)) != -1]
+    return min(found) if found else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, reduce
 from operator import add
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When, Window
 from django.db.models.functions import Length, Replace
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -104,28 +104,44 @@ class SearchHit:
 class SearchResults:
     """The ranked matches of a query, sliced lazily so Django's Paginator can page them.
 
-    A page costs two queries (the page's ids in rank order, then those articles with category
-    and eyecatch), plus one for the total count.
+    The first page and the total come from one query (a window count over the ranked matches),
+    so the usual search costs one pass over the matches, then one query loading the page's
+    articles with category and eyecatch. Later pages cost one more ranked query.
     """
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self, terms: Sequence[str], *, page_size: int = 20) -> None:
         self.terms = list(terms)
+        self.page_size = page_size
+
+    def _ranked_ids(self, page: slice) -> tuple[list[int], int | None]:
+        rows = list(
+            ranked(self.terms).annotate(total=Window(Count("id"))).values_list("id", "total")[page]
+        )
+        return [pk for pk, _ in rows], (rows[0][1] if rows else None)
 
     @cached_property
-    def _count(self) -> int:
-        return matching(self.terms).count()
+    def _first_page(self) -> tuple[list[int], int]:
+        ids, total = self._ranked_ids(slice(0, self.page_size))
+        return ids, total or 0
 
     def count(self) -> int:
         """How many published articles match."""
-        return self._count
+        return self._first_page[1]
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
     def __getitem__(self, page: slice) -> list[SearchHit]:
         if not isinstance(page, slice):
             raise TypeError("search results are read a page (slice) at a time")
-        ids = list(ranked(self.terms).values_list("id", flat=True)[page])
+        start, stop = page.start or 0, page.stop
+        # The Paginator asks for [0:total] when everything fits on the first page.
+        if start == 0 and stop is not None and (stop == self.page_size or stop >= self.count()):
+            ids = self._first_page[0][:stop]
+        else:
+            ids = self._ranked_ids(page)[0]
+        if not ids:
+            return []
         articles = (
             Article.objects.select_related("category", "eyecatch")
             .defer(*SEARCH_FIELDS)

@@ -12,13 +12,12 @@ import html
 import re
 import unicodedata
 
-from django.utils.html import strip_tags
-
 # Characters shown only at the start of the index row (title, lead, start of the text) used for
 # ranking: kept short so the column stays inside the table row and ranking never reads TOAST.
 HEAD_LENGTH = 300
 
 _WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 # C0 controls (NUL first: PostgreSQL text cannot hold it) and DEL, except whitespace.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Closing block tags and line breaks end a run of text: without a space there, the words of two
@@ -41,8 +40,13 @@ def normalize(text: str) -> str:
 
 
 def html_to_text(value: str) -> str:
-    """The readable text of stored (sanitised) HTML, entities decoded, whitespace collapsed."""
-    text = html.unescape(strip_tags(_BLOCK_BOUNDARY.sub(" ", value or "")))
+    """The readable text of stored (sanitised) HTML, entities decoded, whitespace collapsed.
+
+    The body is sanitised on save (well-formed, allow-listed tags), so dropping tags with a
+    regular expression is exact and several times faster than an HTML parser; what comes out is
+    only ever indexed or escaped for display.
+    """
+    text = html.unescape(_TAG.sub("", _BLOCK_BOUNDARY.sub(" ", value or "")))
     return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 

@@ -34,7 +34,7 @@ class SearchView(ListView):
         return response
 
     def get_queryset(self) -> SearchResults | list:
-        return SearchResults(self.terms) if self.terms else []
+        return SearchResults(self.terms, page_size=self.paginate_by) if self.terms else []
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(**kwargs) | {
