@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nh3
+from django.urls import reverse_lazy
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
 # What the article editor offers. The sanitiser below allows exactly the markup these produce.
@@ -22,7 +23,9 @@ BODY_EXTENSIONS: dict = {
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Image": True,
-    "Figure": True,
+    # The figure dialog's "Browse..." opens the media library's picker, which hands back the
+    # image URL, its id (stored as the img's data-file) and its alt text and credit line.
+    "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},
     "Caption": True,
     "Table": True,
     "TableRow": True,

@@ -199,3 +199,44 @@ class NGWordFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("word",)
 
     word = "禁止語"
+
+
+# --- media library (blog.images): image files made by Pillow ------------------------------
+
+
+def image_bytes(
+    width: int = 64,
+    height: int = 48,
+    *,
+    image_format: str = "PNG",
+    color: str | tuple = "#336699",
+    mode: str = "RGB",
+    exif: PILImage.Exif | None = None,
+    **options,
+) -> bytes:
+    """An image file of the given format and size; ``exif`` is embedded when given."""
+    buffer = io.BytesIO()
+    picture = PILImage.new(mode, (width, height), color)
+    if exif is not None:
+        options["exif"] = exif.tobytes()
+    picture.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def two_colour_jpeg(width: int = 400, height: int = 200, *, exif: PILImage.Exif | None = None):
+    """A JPEG whose left half is red and right half blue, to see how it was rotated."""
+    picture = PILImage.new("RGB", (width, height), "blue")
+    picture.paste((255, 0, 0), (0, 0, width // 2, height))
+    buffer = io.BytesIO()
+    options = {"exif": exif.tobytes()} if exif is not None else {}
+    picture.save(buffer, format="JPEG", quality=95, **options)
+    return buffer.getvalue()
+
+
+def camera_exif(orientation: int = 1) -> PILImage.Exif:
+    """EXIF as a phone writes it: orientation, camera model and a GPS position (Tokyo)."""
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation
+    exif[0x0110] = "KijiPhone 12"
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 6.0), 3: "E", 4: (139.0, 45.0, 0.0)}
+    return exif

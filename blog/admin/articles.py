@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
+from blog.admin.images import ImagePickerWidget
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
 
@@ -60,7 +61,6 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     actions = ["publish", "unpublish"]
-    autocomplete_fields = ["eyecatch"]
     readonly_fields = ["preview_link", "created_at", "updated_at", "author", "comment_count"]
     inlines = [SourceInline]
     save_on_top = True
@@ -93,6 +93,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open preview")
         )
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        # The eyecatch is picked visually from the media library (thumbnail + picker popup).
+        if db_field.name == "eyecatch":
+            kwargs["widget"] = ImagePickerWidget()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def view_on_site(self, article: Article) -> str:
         """Published articles open at their canonical URL; others through a signed preview."""

@@ -1,31 +1,318 @@
-"""The media library in the admin."""
+"""The media library in the admin: list with thumbnails, several files per upload, and the
+picker that the article editor's figure dialog and the eyecatch field open in a popup."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
-from django.utils.html import format_html
+import posixpath
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from blog.images.markup import render_picture
+from blog.images.validation import check_image_file
 from blog.models import Image
+
+ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+PICKER_PAGE_SIZE = 40
+#: Query parameters of the picker that must survive searching, paging and uploading.
+PICKER_PARAMS = ("CKEditorFuncNum", "target")
+
+
+class ImageFileField(forms.FileField):
+    """A file field that accepts only what ``check_image_file`` accepts, with its messages."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": ACCEPT})
+
+    def to_python(self, data: Any) -> Any:
+        data = super().to_python(data)
+        if data is None:
+            return None
+        check_image_file(data)
+        data.kiji_checked = True  # the model-field validator need not decode it again
+        return data
+
+
+class ImagePickerWidget(forms.TextInput):
+    """A library image chosen by id, shown as a thumbnail, picked from the library popup."""
+
+    #: The frame around the plain input, rendered by the project's template engine (the form
+    #: renderer only sees app templates).
+    frame_template_name = "admin/blog/image/picker_widget.html"
+
+    class Media:
+        js = ["js/admin-image-picker.js"]
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        defaults = {"class": "vForeignKeyRawIdAdminField", "size": 6, "data-image-picker-input": ""}
+        super().__init__(defaults | (attrs or {}))
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        input_html = super().render(name, value, attrs, renderer)
+        chosen = None
+        if value not in (None, "") and str(value).isdigit():
+            chosen = Image.objects.filter(pk=value).first()
+        context = {
+            "input": input_html,
+            "input_id": (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}",
+            "image": chosen,
+            "thumb": chosen.rendition_url(320) if chosen else "",
+            "picker_url": reverse("admin:blog_image_picker"),
+        }
+        return render_to_string(self.frame_template_name, context)
+
+
+class ImageForm(forms.ModelForm):
+    """The single-image add/change form."""
+
+    file = ImageFileField(
+        label=_("file"),
+        help_text=_("JPEG, PNG, WebP or GIF. Location data and camera details are removed."),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "title", "credit"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that lets the browser select several files."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files; each one is checked separately by the upload view."""
+
+    widget = MultipleFileInput(attrs={"accept": ACCEPT})
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single_clean = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        files = [cleaned for item in items if (cleaned := single_clean(item, initial))]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class ImageUploadForm(forms.Form):
+    """Upload several images at once; each gets its file name as title and the shared credit."""
+
+    files = MultipleFileField(
+        label=_("Images"),
+        help_text=_(
+            "Select one or more JPEG, PNG, WebP or GIF files. Each image's title starts as its "
+            "file name; edit it afterwards, since it is the alt text readers' screen readers say."
+        ),
+    )
+    credit = forms.CharField(
+        label=_("Credit for all these images"),
+        max_length=300,
+        required=False,
+        help_text=_("Who owns the photos, e.g. 米国防総省. It can be changed per image later."),
+    )
+
+
+def title_from_filename(name: str) -> str:
+    """A first title from an uploaded file's name: ``F-35_landing.jpg`` → ``F-35 landing``."""
+    stem = posixpath.splitext(posixpath.basename(name))[0]
+    return (" ".join(stem.replace("_", " ").split()) or gettext("Untitled image"))[:200]
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     """The media library."""
 
+    form = ImageForm
     list_display = ["thumbnail", "title", "credit", "width", "height", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "credit"]
-    readonly_fields = ["width", "height", "uploaded_by", "uploaded_at"]
+    date_hierarchy = "uploaded_at"
+    list_per_page = 50
+    fields = ["file", "title", "credit", "preview", "rendition_list", "width", "height"]
+    readonly_fields = [
+        "preview",
+        "rendition_list",
+        "width",
+        "height",
+        "uploaded_by",
+        "uploaded_at",
+    ]
 
     @admin.display(description=_("thumbnail"))
     def thumbnail(self, image: Image) -> str:
         return format_html(
-            '<img src="{}" alt="" style="max-height:60px;max-width:100px">', image.url
+            '<img src="{}" alt="" width="100" style="max-height:60px;object-fit:contain" '
+            'loading="lazy">',
+            image.rendition_url(320),
         )
+
+    @admin.display(description=_("preview"))
+    def preview(self, image: Image) -> str:
+        if not image.pk:
+            return "-"
+        return format_html(
+            '<div style="max-width:480px">{}</div>',
+            render_picture(image, sizes="480px", src_width=640),
+        )
+
+    @admin.display(description=_("renditions"))
+    def rendition_list(self, image: Image) -> str:
+        if not image.pk:
+            return "-"
+        record = image.renditions or {}
+        storage = image.file.storage
+        links = [
+            (storage.url(entry[kind]), f"{entry['width']}×{entry['height']} {kind.upper()}")
+            for entry in record.get("sizes", [])
+            for kind in ("webp", record.get("fallback", "jpeg"))
+            if kind in entry
+        ]
+        if image.ogp_url != image.url:
+            links.append(
+                (
+                    image.ogp_url,
+                    gettext("OGP %(width)s×%(height)s")
+                    % {
+                        "width": image.ogp_width,
+                        "height": image.ogp_height,
+                    },
+                )
+            )
+        if not links:
+            return gettext("None yet: run manage.py regenerate_renditions.")
+        return format_html_join(" · ", '<a href="{}" target="_blank" rel="noopener">{}</a>', links)
+
+    def get_fields(self, request: HttpRequest, obj: Image | None = None) -> list[str]:
+        fields = super().get_fields(request, obj)
+        return [*fields, "uploaded_by", "uploaded_at"] if obj else fields
 
     def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    # --- extra views ---------------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="blog_image_upload"),
+            path("picker/", wrap(self.picker_view), name="blog_image_picker"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = (extra_context or {}) | {
+            "upload_url": reverse("admin:blog_image_upload"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload several images; valid ones are saved, each refused one is named with why."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        picker_query = {key: request.GET[key] for key in PICKER_PARAMS if key in request.GET}
+        form = ImageUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            saved, refused = [], []
+            for upload in form.cleaned_data["files"]:
+                try:
+                    check_image_file(upload)
+                except ValidationError as error:
+                    refused.append((upload.name, " ".join(error.messages)))
+                    continue
+                upload.kiji_checked = True
+                image = Image(
+                    title=title_from_filename(upload.name),
+                    credit=form.cleaned_data["credit"],
+                    uploaded_by=request.user,
+                    file=upload,
+                )
+                image.save()
+                saved.append(image)
+            for name, reason in refused:
+                form.add_error(
+                    "files",
+                    gettext("%(name)s was not uploaded: %(reason)s")
+                    % {"name": name, "reason": reason},
+                )
+            if saved:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d image uploaded.", "%(count)d images uploaded.", len(saved))
+                    % {"count": len(saved)},
+                    messages.SUCCESS,
+                )
+                for error in form.errors.get("files", []):
+                    self.message_user(request, error, messages.ERROR)
+                if picker_query:
+                    url = reverse("admin:blog_image_picker")
+                    return HttpResponseRedirect(f"{url}?{_urlencode(picker_query)}")
+                return HttpResponseRedirect(reverse("admin:blog_image_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Upload images"),
+            "form": form,
+            "media": self.media + form.media,
+            "is_popup": bool(picker_query),
+            "picker_query": _urlencode(picker_query),
+        }
+        return TemplateResponse(request, "admin/blog/image/upload.html", context)
+
+    def picker_view(self, request: HttpRequest) -> HttpResponse:
+        """The library as a grid to pick from, opened in a popup by the editor or eyecatch field.
+
+        With ``CKEditorFuncNum`` (django-prose-editor's figure dialog, which speaks the
+        CKEditor file-browser protocol) a click hands the URL, id, alt text and credit line
+        back to the dialog; with ``target`` it fills the eyecatch field of that id.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()
+        images = Image.objects.all()
+        if query:
+            images = images.filter(Q(title__icontains=query) | Q(credit__icontains=query))
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("p"))
+        picker_query = {key: request.GET[key] for key in PICKER_PARAMS if key in request.GET}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Choose an image"),
+            "is_popup": True,
+            "page_obj": page,
+            "choices": [_choice(image) for image in page.object_list],
+            "query": query,
+            "picker_params": picker_query,
+            "picker_query": _urlencode(picker_query),
+            "can_upload": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/blog/image/picker.html", context)
+
+
+def _choice(image: Image) -> dict[str, Any]:
+    """What the picker hands back for one image."""
+    credit_line = gettext("Credit: %(credit)s") % {"credit": image.credit} if image.credit else ""
+    return {
+        "image": image,
+        "thumb": image.rendition_url(320),
+        "url": image.url,
+        "credit_line": credit_line,
+    }
+
+
+def _urlencode(params: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)

@@ -1,10 +1,18 @@
-"""The media library: uploaded images with alt text and a default credit line."""
+"""The media library: uploaded images with alt text, a default credit line and renditions."""
 
 from __future__ import annotations
+
+import logging
+import posixpath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from blog.images.validation import ALLOWED_FORMATS, validate_image_file
+
+logger = logging.getLogger(__name__)
 
 
 def image_upload_to(instance: Image, filename: str) -> str:
@@ -18,7 +26,12 @@ class Image(models.Model):
     """An image in the media library, used as an eyecatch or as a figure in an article body."""
 
     file = models.ImageField(
-        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
+        _("file"),
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+        help_text=_("JPEG, PNG, WebP or GIF. Location data and camera details are removed."),
     )
     title = models.CharField(_("title / alt text"), max_length=200)
     credit = models.CharField(
@@ -29,6 +42,9 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    # What blog.images.renditions generated for the current original (names, sizes, OGP), so
+    # pages build <picture> markup from the row alone and re-saves know nothing is missing.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -48,6 +64,10 @@ class Image(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        from blog.images.renditions import ensure_renditions
+
+        if self.file and not self.file._committed:
+            self._name_after_content()
         # Django leaves the dimensions empty when the file arrives as an in-memory ContentFile.
         if self.file and not (self.width and self.height):
             from PIL import Image as PILImage
@@ -58,8 +78,73 @@ class Image(models.Model):
                 self.width, self.height = picture.size
             self.file.seek(0)
         super().save(*args, **kwargs)
+        # Derived files of this row's own original: generated once, skipped when current.
+        try:
+            ensure_renditions(self)
+        except Exception:  # the page falls back to the original; the command can retry
+            logger.exception("could not generate renditions of image %s", self.pk)
+
+    def _name_after_content(self) -> None:
+        """Give a new upload the extension of its real format (a PNG named .jpg becomes .png)."""
+        from PIL import Image as PILImage
+
+        self.file.open("rb")
+        self.file.seek(0)
+        try:
+            with PILImage.open(self.file) as picture:
+                extension = ALLOWED_FORMATS.get(picture.format or "")
+        except Exception:  # validation refuses such files; direct saves keep their name
+            extension = None
+        self.file.seek(0)
+        if extension:
+            directory, base = posixpath.split(self.file.name)
+            stem = posixpath.splitext(base)[0] or "image"
+            self.file.name = posixpath.join(directory, f"{stem}.{extension}")
 
     @property
     def url(self) -> str:
-        """The original's public URL."""
+        """The original's public URL (its metadata removed, see blog.images.renditions)."""
         return self.file.url
+
+    @property
+    def has_renditions(self) -> bool:
+        """Whether responsive renditions exist for the present original."""
+        record = self.renditions or {}
+        return bool(self.file and record.get("sizes")) and record.get("source") == self.file.name
+
+    def rendition_url(self, width: int, kind: str | None = None) -> str:
+        """URL of the narrowest rendition at least ``width`` wide (the widest if none is)."""
+        record: dict[str, Any] = self.renditions or {}
+        if not self.has_renditions:
+            return self.url
+        kind = kind or record["fallback"]
+        sizes = record["sizes"]
+        chosen = next((entry for entry in sizes if entry["width"] >= width), sizes[-1])
+        return self.file.storage.url(chosen[kind])
+
+    @property
+    def ogp_url(self) -> str:
+        """URL of the og:image (1200×630 centre crop, JPEG); the original when not generated.
+
+        Relative to the media storage like every file URL: prefix SITE_URL when it is a path.
+        """
+        ogp = self._current_ogp()
+        return self.file.storage.url(ogp["name"]) if ogp else self.url
+
+    @property
+    def ogp_width(self) -> int:
+        """Width of the image ``ogp_url`` points at."""
+        ogp = self._current_ogp()
+        return ogp["width"] if ogp else self.width
+
+    @property
+    def ogp_height(self) -> int:
+        """Height of the image ``ogp_url`` points at."""
+        ogp = self._current_ogp()
+        return ogp["height"] if ogp else self.height
+
+    def _current_ogp(self) -> dict[str, Any] | None:
+        record = self.renditions or {}
+        if self.file and record.get("ogp") and record.get("source") == self.file.name:
+            return record["ogp"]
+        return None

@@ -1,0 +1,143 @@
+"""Upload validation: what the library accepts is decided by the file's content, never its name.
+
+Accepted: JPEG, PNG, WebP and GIF within the size and pixel limits, fully decodable. Refused,
+each with its own message: files over the size limit, SVG (it can carry scripts, and the
+pipeline renders only raster images; editors upload a PNG/JPEG export instead), anything Pillow
+does not recognise as an image (whatever its extension), other raster formats (BMP, TIFF, …),
+decompression bombs, and truncated or corrupt files.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
+from blog.images import conf
+
+#: Pillow format name → the file extension originals are stored with.
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+_SVG_SNIFF = re.compile(rb"<svg[\s>]|<!doctype\s+svg", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    """What validation learnt about an accepted upload."""
+
+    format: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        """The extension matching the content (a PNG named .jpg is stored as .png)."""
+        return ALLOWED_FORMATS[self.format]
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"<?xml") or bool(_SVG_SNIFF.search(head))
+
+
+def _open(file: IO[bytes]) -> PILImage.Image:
+    """Open with Pillow, turning its decompression-bomb warning into an error too."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        return PILImage.open(file)
+
+
+def _too_many_pixels(limit: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The image has too many pixels to process safely (over %(limit)s megapixels). "
+            "Reduce its dimensions and upload it again."
+        ),
+        code="too_many_pixels",
+        params={"limit": f"{limit / 1_000_000:g}"},
+    )
+
+
+def check_image_file(file: IO[bytes]) -> CheckedImage:
+    """Validate an uploaded image file; raise ``ValidationError`` with a clear message if refused."""
+    size = getattr(file, "size", None)
+    limit = conf.max_upload_size()
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; images may be at most %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+        )
+    file.seek(0)
+    head = file.read(2048)
+    if _looks_like_svg(head):
+        raise ValidationError(
+            _(
+                "SVG images are not accepted: they can contain scripts. "
+                "Export the picture as PNG or JPEG and upload that."
+            ),
+            code="svg",
+        )
+    pixel_limit = conf.max_pixels()
+    try:
+        picture = _open(file)
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise _too_many_pixels(pixel_limit) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _(
+                "This file is not an image, whatever its name says. "
+                "Upload a JPEG, PNG, WebP or GIF file."
+            ),
+            code="not_image",
+        ) from None
+    with picture:
+        if picture.format not in ALLOWED_FORMATS:
+            raise ValidationError(
+                _("%(format)s images are not accepted. Upload a JPEG, PNG, WebP or GIF file."),
+                code="format",
+                params={"format": picture.format or "?"},
+            )
+        width, height = picture.size
+        if width * height > pixel_limit:
+            raise _too_many_pixels(pixel_limit)
+        checked = CheckedImage(format=picture.format, width=width, height=height)
+    # verify() checks structure and checksums, load() decodes every pixel: between them a
+    # truncated or corrupt file cannot pass (each needs a freshly opened image).
+    try:
+        with _open(file) as picture:
+            picture.verify()
+        with _open(file) as picture:
+            for frame in range(getattr(picture, "n_frames", 1)):
+                picture.seek(frame)
+                picture.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise _too_many_pixels(pixel_limit) from None
+    except Exception:  # Pillow raises many types for damaged data (OSError, SyntaxError, …).
+        raise ValidationError(
+            _(
+                "The image file is damaged or incomplete (for example a truncated upload). "
+                "Upload the original file again."
+            ),
+            code="corrupt",
+        ) from None
+    finally:
+        file.seek(0)
+    return checked
+
+
+def validate_image_file(value) -> None:
+    """Model-field validator: check files that are being uploaded, not ones already stored."""
+    if getattr(value, "_committed", True) and getattr(value, "name", None):
+        return
+    if getattr(getattr(value, "file", None), "kiji_checked", False):
+        return  # the admin's upload field checked this very file already
+    check_image_file(value)
