@@ -37,6 +37,8 @@ def test_editor_uploads_an_export_and_watches_it_finish(client, theme_file):
     assert Article.objects.count() == 79 and Comment.objects.count() == 29
     page = client.get(response["Location"])
     assert page.status_code == 200
+    listing = client.get("/admin/wpimport/importrun/").content.decode()
+    assert "export.xml" in listing
     assert "58" in page.content.decode()
 
 
