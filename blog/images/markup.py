@@ -94,7 +94,7 @@ def _media_name(src: str) -> str | None:
     """The storage name of a media URL (``/media/images/…`` → ``images/…``), if it is one."""
     prefix = settings.MEDIA_URL
     for candidate in (prefix, getattr(settings, "SITE_URL", "").rstrip("/") + prefix):
-        if candidate and src.startswith(candidate) and not candidate.startswith("//"):
+        if candidate and src.startswith(candidate):
             return unquote(src[len(candidate) :].split("?", 1)[0])
     return None
 

@@ -221,7 +221,11 @@ def build_renditions(image: Image) -> dict[str, Any]:
             resized = (
                 flat
                 if target == width
-                else flat.resize((target, target_height), PILImage.Resampling.LANCZOS)
+                # reducing_gap: a cheap integer reduction first, then Lanczos (Pillow's advice
+                # for large downscales; visually identical, several times faster).
+                else flat.resize(
+                    (target, target_height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+                )
             )
             entry: dict[str, Any] = {"width": target, "height": target_height}
             for kind in ("webp", fallback):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -247,6 +247,18 @@ class TestRegenerateCommand:
         pending.refresh_from_db()
         assert [entry["width"] for entry in pending.renditions["sizes"]] == [320, 640, 900]
         assert stamps(done) == before
+
+    def test_an_unreadable_original_is_reported_and_the_others_still_done(self):
+        lost = ImageFactory(file=ContentFile(two_colour_jpeg(500, 300), name="lost.jpg"))
+        fine = ImageFactory(file=ContentFile(two_colour_jpeg(500, 300), name="fine.jpg"))
+        Path(lost.file.storage.path(lost.file.name)).unlink()
+        before = stamps(fine)
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.raises(CommandError, match="1 image"):
+            call_command("regenerate_renditions", stdout=out, stderr=err)
+        assert f"image {lost.pk} (" in err.getvalue()
+        assert "1 regenerated, 0 already current, 1 failed." in out.getvalue()
+        assert stamps(fine) != before
 
     def test_demo_images_get_renditions(self):
         from blog.demo import create_demo_content

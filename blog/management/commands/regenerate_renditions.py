@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from blog.images.renditions import RECIPE_VERSION, ensure_renditions, is_current
 from blog.models import Image
@@ -44,4 +44,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"image {image.pk}: {len(image.renditions['sizes'])} widths")
         self.stdout.write(f"{built} regenerated, {skipped} already current, {failed} failed.")
         if failed:
-            raise SystemExit(1)
+            raise CommandError(f"{failed} image(s) could not be processed (see above).")
