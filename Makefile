@@ -54,6 +54,7 @@ serve: install messages
 # Migrations are written to be safe while the old code still serves (see README).
 upgrade: install messages
 	$(MANAGE) migrate --noinput
+	$(MANAGE) regenerate_renditions --missing
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) check --deploy
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
+from blog.cache import CachedPageMixin
 from blog.models import Article, Category
 from blog.preview import read_preview_token
 from comments.threads import comment_context
@@ -17,8 +18,8 @@ PAGE_SIZE = 20
 RELATED_COUNT = 6
 
 
-class PublishedArticlesMixin:
-    """Lists of published articles, newest first, paginated."""
+class PublishedArticlesMixin(CachedPageMixin):
+    """Lists of published articles, newest first, paginated (and page-cached)."""
 
     paginate_by = PAGE_SIZE
     page_kwarg = "page"
@@ -72,11 +73,14 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     return previous, following
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CachedPageMixin, DetailView):
     """The article page, canonical at /archives/<id>/. Readers only ever get published ones."""
 
     template_name = "blog/article_detail.html"
     context_object_name = "article"
+
+    def cached_article_id(self) -> int:
+        return self.kwargs["pk"]
 
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.published().select_related("category", "eyecatch", "author")
@@ -102,6 +106,7 @@ class ArticlePreviewView(PermissionRequiredMixin, ArticleDetailView):
     """A draft or scheduled article through a signed link; staff with view permission only."""
 
     permission_required = "blog.view_article"
+    page_cache = False
 
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.select_related("category", "eyecatch", "author")

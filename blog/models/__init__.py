@@ -2,5 +2,6 @@
 
 from blog.models.articles import Article, ArticleQuerySet, Category, Source
 from blog.models.images import Image
+from blog.models.versions import SiteVersion
 
-__all__ = ["Article", "ArticleQuerySet", "Category", "Image", "Source"]
+__all__ = ["Article", "ArticleQuerySet", "Category", "Image", "SiteVersion", "Source"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,7 +14,10 @@ from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, Sourc
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 15
+# Uncached render budget (the page cache then serves repeats with one query, tested below):
+# the article page is 16 fixed queries (versions, article, tags, previous, next, sources,
+# breadcrumbs, related, thread, reader's votes, navigation and four sidebar widgets).
+MAX_QUERIES = 16
 
 
 def add_articles(article_count: int, start: int = 0) -> list:
@@ -53,6 +57,8 @@ def build_site(article_count: int) -> dict:
 
 
 def count_queries(client, url: str) -> int:
+    """Queries of a full render (the page cache is emptied first)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -74,3 +80,12 @@ def test_reader_pages_stay_within_budget(client, django_assert_max_num_queries, 
     urls = build_site(30)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(urls[page]).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["home", "article", "category", "tag", "year"])
+def test_cached_pages_cost_one_query(client, django_assert_num_queries, page):
+    urls = build_site(30)
+    assert client.get(urls[page])["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):
+        response = client.get(urls[page])
+    assert response["X-Page-Cache"] == "hit"
