@@ -3,8 +3,6 @@ dialog and the eyecatch field each open the picker popup and get the chosen imag
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,29 +11,19 @@ from tests.factories import ImageFactory, editor, two_colour_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture
-def admin_page(monkeypatch, client, live_server):
+def admin_page(browser_context, client, live_server):
     """A Chromium page logged in as an editor, reading the admin in English."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "browser tests need the distribution's Chromium"
     client.force_login(editor())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context()
-        context.add_cookies(
-            [
-                {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
-            ]
-        )
-        yield context.new_page()
-        browser.close()
+    browser_context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
+        ]
+    )
+    return browser_context.new_page()
 
 
 def test_figure_dialog_and_eyecatch_pick_from_the_library(admin_page, live_server):
