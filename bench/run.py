@@ -1,0 +1,296 @@
+"""`make bench`: seed a reproducible site, serve it with gunicorn as production would, and
+drive each scenario from a second process; print a table and write it as JSON.
+
+Scenarios (16 connections, 5 s warm-up, 20 s measured, unless overridden):
+  1. hot article (300 comments), anonymous reader   4. search, a 2-character query
+  2. home page                                      5. mixed: 90 % hot reads, 8 % votes, 2 % comments
+  3. category page deep in the tree, page 50        6. a static file the size of the hot page
+Pure-read scenarios use wrk when it is installed (apt-get install wrk), else the Python
+generator in bench/loadgen.py; the mixed scenario always uses the Python generator, because it
+checks that every write shows on the very next read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import loadgen
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, path: str = "/healthz", timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            client = loadgen.Client("127.0.0.1", port)
+            status, _headers, _body = client.request("GET", path)
+            client.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port}")
+
+
+class Server:
+    """gunicorn with the production settings (DEBUG off) and the documented worker count."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.env = env | {"KIJI_BIND": f"127.0.0.1:{self.port}"}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.process = subprocess.Popen(
+            [
+                gunicorn,
+                "config.wsgi",
+                "--config",
+                "deploy/gunicorn.conf.py",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for(self.port)
+        return self
+
+    def worker_rss_mb(self) -> list[float]:
+        import psutil
+
+        master = psutil.Process(self.process.pid)
+        return [round(child.memory_info().rss / 2**20, 1) for child in master.children()]
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def wrk(url: str, *, connections: int, warmup: float, duration: float) -> dict:
+    """Run wrk (warm-up run discarded) and return its JSON summary line."""
+    script = str(BASE_DIR / "bench" / "wrk_report.lua")
+    threads = str(min(2, connections))
+    subprocess.run(
+        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{warmup}s", url],
+        check=True,
+        capture_output=True,
+    )
+    result = subprocess.run(
+        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{duration}s", "-s", script, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
+    summary = json.loads(line)
+    summary["generator"] = "wrk"
+    return summary
+
+
+def python_reads(port: int, path: str, *, connections: int, warmup: float, duration: float) -> dict:
+    def step(client: loadgen.Client, result: loadgen.Result, n: int) -> None:
+        loadgen.timed(client, result, "read", "GET", path)
+
+    result = loadgen.run(
+        host="127.0.0.1",
+        port=port,
+        connections=connections,
+        warmup=warmup,
+        duration=duration,
+        step=step,
+    )
+    summary = result.summary()
+    summary.update(
+        errors=result.errors, non_2xx=sum(c for s, c in result.statuses.items() if s >= 300)
+    )
+    summary["generator"] = "python"
+    return summary
+
+
+def read_scenario(
+    port: int, path: str, *, connections: int, warmup: float, duration: float
+) -> dict:
+    if shutil.which("wrk"):
+        return wrk(
+            f"http://127.0.0.1:{port}{path}",
+            connections=connections,
+            warmup=warmup,
+            duration=duration,
+        )
+    return python_reads(port, path, connections=connections, warmup=warmup, duration=duration)
+
+
+_COMMENT_BLOCK = re.compile(r'id="comment-(\d+)" data-comment-id="\d+"')
+_COUNTS = re.compile(r"<span data-count>(\d+)</span>")
+
+
+def shown_counts(html: str, comment_id: int) -> tuple[int, int] | None:
+    """The (up, down) counts the page shows for one comment."""
+    start = html.find(f'id="comment-{comment_id}" data-comment-id')
+    if start < 0:
+        return None
+    counts = _COUNTS.findall(html, start, start + 6000)
+    return (int(counts[0]), int(counts[1])) if len(counts) >= 2 else None
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+def mixed_scenario(
+    port: int,
+    article_path: str,
+    article_id: int,
+    comment_ids: list[int],
+    *,
+    connections: int,
+    warmup: float,
+    duration: float,
+) -> dict:
+    """90 % reads of the hot article, 8 % votes, 2 % new comments; each write is checked on the
+    very next read by the same reader."""
+    rng = random.Random(7)
+    stale: list[str] = []
+
+    def new_reader(index: int) -> loadgen.Client:
+        return loadgen.Client("127.0.0.1", port, forwarded_for=f"10.{index}.0.1")
+
+    def next_reads(writer: loadgen.Client) -> list[str]:
+        """The page as the writer sees it next, and as a new anonymous reader sees it."""
+        observer = loadgen.Client(
+            "127.0.0.1", port, forwarded_for=f"192.168.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        )
+        try:
+            return [reader.request("GET", article_path)[2] for reader in (writer, observer)]
+        finally:
+            observer.close()
+
+    def step(client: loadgen.Client, result: loadgen.Result, n: int) -> None:
+        roll = rng.random()
+        if roll < 0.90:
+            loadgen.timed(client, result, "read", "GET", article_path)
+            return
+        # A write comes from a new reader (own address, own cookies), as in a real spike.
+        writer = loadgen.Client(
+            "127.0.0.1",
+            port,
+            forwarded_for=f"172.{rng.randrange(16, 32)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+        )
+        try:
+            _status, _headers, page = writer.request("GET", article_path)
+            token = csrf_from(page)
+            if roll < 0.98:
+                comment_id = rng.choice(comment_ids)
+                status, _h, body = loadgen.timed(
+                    writer,
+                    result,
+                    "vote",
+                    "POST",
+                    f"/comments/{comment_id}/vote/",
+                    form={"value": rng.choice(["up", "down"]), "csrfmiddlewaretoken": token},
+                    headers={"Accept": "application/json", "X-CSRFToken": token},
+                )
+                if status != 200:
+                    result.failures.append(f"vote HTTP {status}: {body[:120]}")
+                    return
+                answer = json.loads(body)
+                # The voter (own cookie, fresh render) and a new anonymous reader (the shared
+                # page cache) must both see at least these counts; others may have voted since.
+                for after in next_reads(writer):
+                    shown = shown_counts(after, comment_id)
+                    if (
+                        shown is None
+                        or shown[0] < answer["upvotes"]
+                        or shown[1] < answer["downvotes"]
+                    ):
+                        stale.append(f"vote on {comment_id}: answered {answer}, page shows {shown}")
+            else:
+                text = f"ベンチマークの投稿 {time.time_ns()}"
+                status, _h, body = loadgen.timed(
+                    writer,
+                    result,
+                    "comment",
+                    "POST",
+                    f"/comments/post/{article_id}/",
+                    form={"author_name": "", "body": text, "csrfmiddlewaretoken": token},
+                )
+                if status not in (302, 303):
+                    result.failures.append(f"comment HTTP {status}: {body[:120]}")
+                    return
+                for after in next_reads(writer):
+                    if text not in after:
+                        stale.append(f"comment {text!r} missing on the next read")
+        finally:
+            writer.close()
+
+    result = loadgen.run(
+        host="127.0.0.1",
+        port=port,
+        connections=connections,
+        warmup=warmup,
+        duration=duration,
+        step=step,
+        client_factory=new_reader,
+    )
+    return {
+        "all": result.summary(),
+        "read": result.summary("read"),
+        "vote": result.summary("vote"),
+        "comment": result.summary("comment"),
+        "errors": result.errors,
+        "failures": result.failures[:10],
+        "stale_reads": len(stale),
+        "stale_examples": stale[:5],
+        "generator": "python",
+    }
+
+
+def versions() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    wrk_version = ""
+    if shutil.which("wrk"):
+        wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(
+            "\n"
+        )[0]
+    return {
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "wrk": wrk_version,
+    }
