@@ -68,11 +68,18 @@ def test_site_feed_lists_published_articles_with_summary_and_eyecatch(client, si
     description = ship.findtext("description")
     assert "新しい護衛艦が就役した。" in description
     assert "<strong>艦隊の更新が進む。</strong>" in description
-    assert f'<img src="{settings.SITE_URL}{site["ship"].eyecatch.url}"' in description
+    # The eyecatch's OGP rendition (the image pipeline's card-sized copy).
+    eyecatch = site["ship"].eyecatch
+    assert "/renditions/" in eyecatch.ogp_url
+    assert f'<img src="{settings.SITE_URL}{eyecatch.ogp_url}"' in description
     media = ship.find(f"{MEDIA}content")
-    assert media.get("url") == f"{settings.SITE_URL}{site['ship'].eyecatch.url}"
+    assert media.get("url") == f"{settings.SITE_URL}{eyecatch.ogp_url}"
     assert media.get("medium") == "image"
-    assert (media.get("width"), media.get("height")) == ("64", "48")
+    assert media.get("type") == "image/jpeg"
+    assert (media.get("width"), media.get("height")) == (
+        str(eyecatch.ogp_width),
+        str(eyecatch.ogp_height),
+    )
     assert {category.text for category in ship.findall("category")} == {"艦艇", "海上自衛隊"}
     assert parsedate_to_datetime(ship.findtext("pubDate")) == site["ship"].published_at.replace(
         microsecond=0

@@ -59,12 +59,15 @@ def article():
 def test_article_page_has_an_article_social_card(client, article):
     tags = meta(head(client.get(article.get_absolute_url())))
     url = f"{settings.SITE_URL}/archives/{article.pk}/"
-    image = f"{settings.SITE_URL}{article.eyecatch.url}"
+    image = f"{settings.SITE_URL}{article.eyecatch.ogp_url}"  # the OGP rendition
+    assert "/renditions/" in image
     assert tags["og:type"] == ["article"]
     assert tags["og:title"] == [article.title]
     assert tags["og:description"] == ["艦隊更新の焦点。"]
     assert tags["og:url"] == [url]
     assert tags["og:image"] == [image]
+    assert tags["og:image:width"] == [str(article.eyecatch.ogp_width)]
+    assert tags["og:image:height"] == [str(article.eyecatch.ogp_height)]
     assert tags["og:site_name"] == [settings.SITE_NAME]
     assert tags["article:section"] == ["ロシア関連"]
     assert sorted(tags["article:tag"]) == ["海軍", "造船"]
@@ -83,7 +86,7 @@ def test_article_page_has_news_article_and_breadcrumb_json_ld(client, article):
     news = data["NewsArticle"]
     assert news["@context"] == "https://schema.org"
     assert news["headline"] == article.title
-    assert news["image"] == [f"{settings.SITE_URL}{article.eyecatch.url}"]
+    assert news["image"] == [f"{settings.SITE_URL}{article.eyecatch.ogp_url}"]
     assert datetime.fromisoformat(news["datePublished"]) == article.published_at.replace(
         microsecond=0
     )
