@@ -3,9 +3,9 @@
 A reader page is cached as rendered HTML under a key made of its URL, its language and
 *versions* read from PostgreSQL in one cheap query:
 
-- the article's ``cache_version`` (article pages), which database triggers bump on every change
-  to the article row and to any of its comments (posting, editing, deleting, votes, reports,
-  moderation) — whatever code path or tool made the change;
+- the article's version (``blog_articleversion``, article pages), which database triggers bump
+  on every change to the article row and to any of its comments (posting, editing, deleting,
+  votes, reports, moderation) — whatever code path or tool made the change;
 - the site version (``blog_siteversion``), which triggers bump when articles, categories or the
   visibility of any comment change, since lists, sidebars and counts show those;
 - the newest publish time that has come, so a scheduled article appears the moment its time
@@ -56,8 +56,9 @@ _VERSIONS_SQL = """
 SELECT
     (SELECT version FROM blog_siteversion WHERE id = 1),
     (SELECT max(published_at) FROM blog_article WHERE status = 'published' AND published_at <= now()),
-    (SELECT cache_version FROM blog_article
-      WHERE id = %(article)s AND status = 'published' AND published_at <= now()),
+    (SELECT coalesce(v.version, 0) FROM blog_article a
+       LEFT JOIN blog_articleversion v ON v.article_id = a.id
+      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= now()),
     EXISTS (SELECT 1 FROM comments_vote v JOIN comments_comment c ON c.id = v.comment_id
              WHERE v.ip_hash = %(ip_hash)s AND v.updated_at >= %(since)s AND c.article_id = %(article)s)
 """

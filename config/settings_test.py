@@ -31,7 +31,6 @@ WHITENOISE_AUTOREFRESH = True
 # PostgreSQL. Routing to it is off (DATABASE_REPLICAS empty) except in the router tests.
 DATABASES["replica_1"] = {
     **DATABASES["default"],
-    "NAME": "kiji_replica",
     "TEST": {"NAME": "test_kiji_replica"},
 }
 DATABASE_REPLICAS: list[str] = []

@@ -2,6 +2,14 @@
 
 from blog.models.articles import Article, ArticleQuerySet, Category, Source
 from blog.models.images import Image
-from blog.models.versions import SiteVersion
+from blog.models.versions import ArticleVersion, SiteVersion
 
-__all__ = ["Article", "ArticleQuerySet", "Category", "Image", "SiteVersion", "Source"]
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleVersion",
+    "Category",
+    "Image",
+    "SiteVersion",
+    "Source",
+]

@@ -145,8 +145,6 @@ class Article(models.Model):
     # Visible comments, kept by comments.services in the same transaction as each change, so
     # lists show counts without a join or a count per article.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
-    # Bumped by database triggers on any change to this row or its comments (blog/cache.py).
-    cache_version = models.BigIntegerField(default=0, editable=False)
     legacy_slug = models.CharField(
         _("legacy slug"),
         max_length=200,

@@ -14,3 +14,24 @@ class SiteVersion(models.Model):
 
     def __str__(self) -> str:
         return f"site version {self.version}"
+
+
+class ArticleVersion(models.Model):
+    """The page-cache version of one article, bumped by triggers on any change to the article or
+    its comments. A narrow table of its own, so a vote never rewrites the wide article row (and
+    its search index entries)."""
+
+    article = models.OneToOneField(
+        "blog.Article",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "article version"
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} version {self.version}"
