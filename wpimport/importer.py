@@ -406,6 +406,9 @@ class WordPressImporter:
             thread = self.comments.prepare(item)
             threads.append(thread)
             article = Article(**values, comment_count=thread.visible_count)
+            # bulk_create skips save(): derive the search columns here, as save() would.
+            for name, value in article.search_index_fields().items():
+                setattr(article, name, value)
             if keep_ids:
                 article.pk = item.post_id
             articles.append(article)
@@ -478,6 +481,7 @@ class WordPressImporter:
         values = self._article_values(item)
         created_at = values.pop("_created_at")
         updated_at = values.pop("_updated_at")
+        values.update(Article(**values).search_index_fields())  # .update() skips save()
         Article.objects.filter(pk=mapping.object_id).update(
             **values, created_at=created_at, updated_at=updated_at
         )

@@ -179,3 +179,11 @@ def test_truncated_file_names_the_line_and_writes_nothing(theme_file, tmp_path):
     with pytest.raises(CommandError, match=r"line \d+"):
         call_command("import_wordpress", str(truncated))
     assert snapshot() == before
+
+
+def test_imported_articles_are_searchable(report, client):
+    article = Article.objects.published().filter(title__icontains="markup").first()
+    assert article, "the theme unit test export has 'Markup' posts"
+    response = client.get("/search/", {"q": "markup"})
+    assert response.status_code == 200
+    assert f'href="{article.get_absolute_url()}"' in response.content.decode()
