@@ -82,7 +82,5 @@ def tag_cloud() -> list[Tag]:
     high = math.log(max(tag.article_count for tag in tags))
     for tag in tags:
         share = (math.log(tag.article_count) - low) / (high - low) if high > low else 0
-        tag.weight = 1 + round(share * (TAG_CLOUD_WEIGHTS - 1))
-        # Inline, so the cloud works before site.css styles the weight classes: 85%–165%.
-        tag.font_percent = 65 + 20 * tag.weight
+        tag.weight = 1 + round(share * (TAG_CLOUD_WEIGHTS - 1))  # styled by site.css
     return sorted(tags, key=lambda tag: tag.name)
