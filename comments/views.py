@@ -71,6 +71,14 @@ def _render_node(request: HttpRequest, comment: Comment, viewer: Viewer) -> str:
     return render_to_string("comments/includes/_node.html", context, request=request)
 
 
+def _quotable(parent: Comment | None, article: Article) -> Comment | None:
+    """The comment being replied to, if the (untrusted) id names one readers may see here: a
+    refused reply to a hidden, held, deleted or foreign comment must not quote it."""
+    if parent is not None and parent.is_visible and parent.article_id == article.pk:
+        return parent
+    return None
+
+
 def _post_page(
     request: HttpRequest,
     *,
@@ -107,10 +115,10 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
                 },
                 status=400,
             )
-        # Show the comment being replied to again, if the (untrusted) id names a visible one.
         parent = form.cleaned_data.get("parent") if "parent" not in form.errors else None
-        parent = parent if parent and parent.is_visible else None
-        return _post_page(request, article=article, form=form, parent=parent, status=400)
+        return _post_page(
+            request, article=article, form=form, parent=_quotable(parent, article), status=400
+        )
     data = form.cleaned_data
     try:
         result = services.post_comment(
@@ -128,7 +136,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             request,
             article=article,
             form=form,
-            parent=data["parent"],
+            parent=_quotable(data["parent"], article),
             error=error,
             status=error.status,
         )
