@@ -95,3 +95,14 @@ bench-search: export DATABASE_URL =
 bench-search: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) bench_search $(BENCH_ARGS)
+
+# Performance benchmark (not a test): seeds 20,000 articles and 100,000 comments once into its
+# own embedded database (var/bench-site-pgdata), serves them with gunicorn as production would,
+# drives each scenario from a second process (wrk if installed, else Python) and prints the
+# table; the JSON goes to var/bench/. `apt-get install wrk` for the read scenarios.
+.PHONY: bench
+bench: export KIJI_PGDATA = $(CURDIR)/var/bench-site-pgdata
+bench: export DATABASE_URL =
+bench: export STATIC_ROOT = $(CURDIR)/var/bench-static
+bench: install messages
+	$(MANAGE) bench $(BENCH_ARGS)

@@ -94,17 +94,34 @@ class Server:
                 self.process.kill()
 
 
-def wrk(url: str, *, connections: int, warmup: float, duration: float) -> dict:
+def wrk(
+    url: str, *, connections: int, warmup: float, duration: float, headers: dict | None = None
+) -> dict:
     """Run wrk (warm-up run discarded) and return its JSON summary line."""
     script = str(BASE_DIR / "bench" / "wrk_report.lua")
     threads = str(min(2, connections))
+    header_args = [
+        arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
+    ]
     subprocess.run(
-        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{warmup}s", url],
+        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{warmup}s", *header_args, url],
         check=True,
         capture_output=True,
     )
     result = subprocess.run(
-        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{duration}s", "-s", script, url],
+        [
+            "wrk",
+            "-t",
+            threads,
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "-s",
+            script,
+            *header_args,
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -115,9 +132,17 @@ def wrk(url: str, *, connections: int, warmup: float, duration: float) -> dict:
     return summary
 
 
-def python_reads(port: int, path: str, *, connections: int, warmup: float, duration: float) -> dict:
+def python_reads(
+    port: int,
+    path: str,
+    *,
+    connections: int,
+    warmup: float,
+    duration: float,
+    headers: dict | None = None,
+) -> dict:
     def step(client: loadgen.Client, result: loadgen.Result, n: int) -> None:
-        loadgen.timed(client, result, "read", "GET", path)
+        loadgen.timed(client, result, "read", "GET", path, headers=headers)
 
     result = loadgen.run(
         host="127.0.0.1",

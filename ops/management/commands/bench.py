@@ -1,0 +1,197 @@
+"""`make bench`: the performance benchmark (not a test). See bench/run.py for the scenarios."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench import run, seed
+
+
+class Command(BaseCommand):
+    help = "Seed the benchmark site (once), serve it with gunicorn and print the scenario table."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--warmup", type=float, default=5)
+        parser.add_argument("--duration", type=float, default=20)
+        parser.add_argument("--reseed", action="store_true")
+
+    def handle(
+        self, *args, connections: int, warmup: float, duration: float, reseed: bool, **options
+    ):
+        pgdata = os.environ.get("KIJI_PGDATA", "")
+        if "bench" not in Path(pgdata).name or os.environ.get("DATABASE_URL"):
+            raise CommandError("bench replaces its database's content: run it with `make bench`.")
+        started = time.monotonic()
+        call_command("migrate", verbosity=0)
+        if reseed or not seed.is_seeded():
+            self.stdout.write("Seeding the benchmark data set (once; later runs reuse it)…")
+            seed.seed(write=self.stdout.write)
+        targets = seed.scenario_targets()
+        hot_path = targets["hot_article_path"]
+
+        self.stdout.write("Counting queries and profiling the hot article's render…")
+        queries = self._queries(targets)
+        render = self._render_profile(hot_path)
+        ceiling = self._ceiling_file(hot_path)
+
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "HTTPS": "0",
+            "TRUSTED_PROXIES": "127.0.0.1/32",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        load = {"connections": connections, "warmup": warmup, "duration": duration}
+        results: dict[str, dict] = {}
+        with run.Server(env) as server:
+            port = server.port
+            scenarios = [
+                ("1. hot article (cached)", hot_path, {}),
+                ("1b. hot article (uncached render)", hot_path, {"Cookie": "kiji_browser=bench"}),
+                ("2. home page", "/", {}),
+                ("3. category, depth 3, page 50", targets["category_path"], {}),
+                ("4. search, 2 characters", targets["search_path"], {}),
+                ("6. static file, same size", ceiling, {}),
+            ]
+            for name, path, headers in scenarios:
+                self.stdout.write(f"  {name}: {path}")
+                results[name] = run.read_scenario(port, path, headers=headers, **load)
+            self.stdout.write("  5. mixed: 90 % reads, 8 % votes, 2 % comments")
+            results["5. mixed"] = run.mixed_scenario(
+                port, hot_path, targets["hot_article_id"], targets["hot_comment_ids"], **load
+            )
+            memory = server.worker_rss_mb()
+        report = {
+            "machine": run.versions(),
+            "load": load,
+            "workers": len(memory),
+            "worker_rss_mb": memory,
+            "queries_per_request": queries,
+            "hot_render_ms": render,
+            "scenarios": results,
+            "total_seconds": round(time.monotonic() - started),
+        }
+        self._print(report)
+        out = Path(settings.VAR_DIR) / "bench"
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        self.stdout.write(f"JSON: {path}")
+
+    def _queries(self, targets: dict) -> dict:
+        """SQL queries of one request per page: full render and cached repeat."""
+        client = Client(HTTP_HOST="127.0.0.1")
+        counts = {}
+        pages = {
+            "hot article": targets["hot_article_path"],
+            "home": "/",
+            "category page 50": targets["category_path"],
+            "search": targets["search_path"],
+        }
+        for name, path in pages.items():
+            cache.clear()
+            with CaptureQueriesContext(connection) as cold:
+                client.get(path)
+            with CaptureQueriesContext(connection) as warm:
+                client.get(path)
+            counts[name] = {
+                "render": len(cold.captured_queries),
+                "cached": len(warm.captured_queries),
+            }
+        return counts
+
+    def _render_profile(self, path: str, runs: int = 20) -> dict:
+        """Time full renders of the hot article in-process; print where the time goes."""
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE="kiji_browser=bench")
+        client.get(path)
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - began) * 1000)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            client.get(path)
+        profiler.disable()
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(18)
+        self.stdout.write("Profile of 5 uncached renders of the hot article (cumulative):")
+        self.stdout.write("\n".join(stream.getvalue().splitlines()[:45]))
+        times.sort()
+        return {
+            "runs": runs,
+            "median": round(statistics.median(times), 1),
+            "p95": round(times[int(0.95 * (len(times) - 1))], 1),
+        }
+
+    def _ceiling_file(self, hot_path: str) -> str:
+        """A static file as large as the hot article page, served by the same gunicorn."""
+        html = Client(HTTP_HOST="127.0.0.1").get(hot_path).content
+        root = Path(settings.STATIC_ROOT)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        (root / "bench").mkdir(parents=True, exist_ok=True)
+        (root / "bench" / "ceiling.html").write_bytes(html)
+        return f"{settings.STATIC_URL}bench/ceiling.html"
+
+    def _print(self, report: dict) -> None:
+        machine = report["machine"]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Kiji benchmark — {machine['cores']} cores {machine['machine']}, Python {machine['python']}, "
+            f"Django {machine['django']}, PostgreSQL {machine['postgresql']}, {report['workers']} gunicorn "
+            f"workers, {report['load']['connections']} connections, {report['load']['duration']:.0f} s "
+            f"after {report['load']['warmup']:.0f} s warm-up"
+        )
+        header = f"{'scenario':40} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  gen"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name, result in report["scenarios"].items():
+            if name == "5. mixed":
+                for kind in ("all", "read", "vote", "comment"):
+                    row = result[kind]
+                    self.stdout.write(
+                        f"{'5. mixed: ' + kind:40} {row['rps']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} "
+                        f"{row['p99_ms']:>8} {result['errors'] if kind == 'all' else '':>7}  python"
+                    )
+                continue
+            errors = result.get("errors", 0) + result.get("non_2xx", 0)
+            self.stdout.write(
+                f"{name:40} {result['rps']:>8} {result['p50_ms']:>8} {result['p95_ms']:>8} "
+                f"{result['p99_ms']:>8} {errors:>7}  {result['generator']}"
+            )
+        mixed = report["scenarios"]["5. mixed"]
+        cached = report["scenarios"]["1. hot article (cached)"]["rps"]
+        ceiling = report["scenarios"]["6. static file, same size"]["rps"]
+        self.stdout.write("")
+        self.stdout.write(f"Stale reads after a write (mixed): {mixed['stale_reads']}")
+        for example in mixed["stale_examples"]:
+            self.stdout.write(f"  {example}")
+        for failure in mixed["failures"][:5]:
+            self.stdout.write(f"  failure: {failure}")
+        self.stdout.write(f"Hot article cached / static ceiling: {cached / ceiling:.0%}")
+        self.stdout.write(
+            f"Hot article render in-process (uncached, {report['hot_render_ms']['runs']} runs): "
+            f"median {report['hot_render_ms']['median']} ms, p95 {report['hot_render_ms']['p95']} ms"
+        )
+        self.stdout.write("SQL queries per request (full render / cached):")
+        for name, counts in report["queries_per_request"].items():
+            self.stdout.write(f"  {name:20} {counts['render']:>3} / {counts['cached']}")
+        self.stdout.write(f"gunicorn worker RSS after the run (MB): {report['worker_rss_mb']}")
+        self.stdout.write(f"Total time: {report['total_seconds']} s")
