@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, reduce
-from operator import add
+from functools import cached_property
+from itertools import pairwise
 
-from django.db.models import Case, Count, QuerySet, Value, When, Window
-from django.db.models.functions import Length, Replace
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,18 @@ from blog.search.text import html_to_text, normalize, term_grams
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
+
+# The most results a search lists. Up to this many matches a search is exact: every match is
+# counted and ranked. A query matching more (a very common word) ranks the newest RESULT_LIMIT
+# matches and says so to the reader: ranking and counting all of 20,000 matches would read
+# every one of them, far beyond the time a search page may take.
+RESULT_LIMIT = 1000
+# The newest matches are found in windows of the newest published articles, each WINDOW_GROWTH
+# times the last, searched in turn until RESULT_LIMIT matches are found. The index cannot
+# return matches newest first, so each window intersects the n-gram index with the publish-time
+# index and reads only the matches inside it.
+WINDOW_GROWTH = 4
+WINDOW_COUNT = 3
 
 # A "quoted phrase" (straight quotes after NFKC; curly ones mapped first) or a run of non-space.
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -53,43 +67,106 @@ def parse_query(raw: str) -> list[str]:
     return terms
 
 
-def matching(terms: Sequence[str], queryset: QuerySet[Article] | None = None) -> QuerySet[Article]:
-    """Published articles containing every term (in title, lead, summary or body)."""
-    articles = Article.objects.published() if queryset is None else queryset
+def candidates(terms: Sequence[str]) -> QuerySet[Article]:
+    """Published articles whose n-grams include every term's: all matches, and for terms of
+    three or more characters possibly a few articles holding the n-grams but not the term.
+
+    One- and two-character terms are single index elements, so for them a candidate is a match.
+    """
+    articles = Article.objects.published()
     for term in terms:
-        # The GIN index answers one- and two-character terms exactly; longer terms need all
-        # their bigrams there (index) and then the term itself (LIKE, escaped by Django).
         articles = articles.filter(search_grams__contains=term_grams(term))
-        if len(term) > 2:
-            articles = articles.filter(search_text__contains=term)
     return articles
 
 
-def _occurrences(field: str, term: str):
-    """SQL: how many times ``term`` occurs in ``field`` (a normalised column)."""
-    return (Length(field) - Length(Replace(field, Value(term), Value("")))) / len(term)
+def _long_terms(terms: Sequence[str]) -> list[str]:
+    return [term for term in terms if len(term) > 2]
 
 
-def ranked(terms: Sequence[str]) -> QuerySet[Article]:
-    """Matches best first: title hits, then occurrences near the top, then the newest.
+def _sql(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
 
-    Relevance counts occurrences in the opening of the article (title, lead and the start of
-    the text, where a news article says what it is about), read from a short in-row column so
-    ranking thousands of matches never decompresses their bodies.
+
+def ranked_page_sql(terms: Sequence[str], *, offset: int, limit: int) -> tuple[str, list]:
+    """SQL and parameters for one page of ranked matches: rows of (id, matches in the pool).
+
+    The pool is the newest RESULT_LIMIT + 1 matches (all of them when fewer): windows of the
+    newest articles, newest first, each read through the n-gram and publish-time indexes and
+    sorted by publish time, stopping as soon as the pool is full. Terms of three or more
+    characters are confirmed (the index only says all their bigrams occur) on the pool's rows
+    only, from the short opening column first, so the full text is read for few articles.
+    The pool's newest RESULT_LIMIT are then ranked: title hits, occurrences in the opening
+    (title, lead, start of the text), the newest.
     """
-    title_hits = reduce(
-        add,
-        (
-            Case(When(search_title__contains=term, then=Value(1)), default=Value(0))
-            for term in terms
+    now = timezone.now()
+    newest = Article.objects.published().order_by("-published_at").values("published_at")
+    first_window, first_window_params = _sql(newest[RESULT_LIMIT : RESULT_LIMIT + 1])
+    # The first window holds the newest RESULT_LIMIT + 1 articles; each next one reaches
+    # WINDOW_GROWTH times further back in time (reading the Nth newest article's time for each
+    # would cost a scan of N index entries). No article that old: the window holds them all.
+    cutoffs, params = ["window_0"], []
+    for number in range(1, WINDOW_COUNT):
+        cutoffs.append(
+            f"%s::timestamptz - (%s::timestamptz - window_0) * {WINDOW_GROWTH**number}"
+            f" AS window_{number}"
+        )
+        params += [now, now]
+    params += first_window_params  # the subquery comes last in the CTE's text
+
+    long_terms = _long_terms(terms)
+    columns = ["id", "published_at", "search_title", "search_head"]
+    if long_terms:
+        columns.append("search_text")
+    bounds = [None, *(f"window_{number}" for number in range(WINDOW_COUNT)), None]
+    windows = []
+    for newer, older in pairwise(bounds):
+        window = candidates(terms)
+        if newer:
+            window = window.filter(published_at__lt=RawSQL(f"(SELECT {newer} FROM cutoff)", []))
+        if older:
+            window = window.filter(published_at__gte=RawSQL(f"(SELECT {older} FROM cutoff)", []))
+        sql, window_params = _sql(window.order_by("-published_at", "-id").values_list(*columns))
+        # OFFSET 0 keeps the confirmation below out of the window's scan, so it runs on the
+        # sorted rows only as far as the pool needs.
+        windows.append(f"({sql} OFFSET 0)")
+        params += window_params
+
+    confirmed = []
+    for term in long_terms:
+        confirmed.append("(strpos(search_head, %s) > 0 OR strpos(search_text, %s) > 0)")
+        params += [term, term]
+    where = f"WHERE {' AND '.join(confirmed)}" if confirmed else ""
+
+    title_hits = " + ".join("(strpos(search_title, %s) > 0)::int" for _ in terms)
+    # Occurrences counted in bytes: octet_length is constant time, length() walks the UTF-8.
+    relevance = " + ".join(
+        "(octet_length(search_head) - octet_length(replace(search_head, %s, '')))"
+        " / octet_length(%s)"
+        for _ in terms
+    )
+    params += [*terms]
+    for term in terms:
+        params += [term, term]
+    params += [limit, offset]
+    sql = f"""
+        WITH cutoff AS MATERIALIZED (
+            SELECT {", ".join(cutoffs)}
+            FROM (SELECT COALESCE(({first_window}), '-infinity'::timestamptz) AS window_0) AS first
         ),
-    )
-    relevance = reduce(add, (_occurrences("search_head", term) for term in terms))
-    return (
-        matching(terms)
-        .annotate(title_hits=title_hits, relevance=relevance)
-        .order_by("-title_hits", "-relevance", "-published_at", "-id")
-    )
+        pool AS MATERIALIZED (
+            SELECT id, published_at, search_title, search_head
+            FROM ({" UNION ALL ".join(windows)}) AS candidate
+            {where}
+            LIMIT {RESULT_LIMIT + 1}
+        ),
+        shown AS (SELECT * FROM pool ORDER BY published_at DESC, id DESC LIMIT {RESULT_LIMIT})
+        SELECT id, (SELECT count(*) FROM pool)
+        FROM shown
+        ORDER BY {title_hits} DESC, {relevance} DESC, published_at DESC, id DESC
+        LIMIT %s OFFSET %s
+    """
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -104,29 +181,36 @@ class SearchHit:
 class SearchResults:
     """The ranked matches of a query, sliced lazily so Django's Paginator can page them.
 
-    The first page and the total come from one query (a window count over the ranked matches),
-    so the usual search costs one pass over the matches, then one query loading the page's
-    articles with category and eyecatch. Later pages cost one more ranked query.
+    The first page and the number of matches come from one query; then one query loads the
+    page's articles with category and eyecatch. Later pages cost one more ranked query.
     """
 
     def __init__(self, terms: Sequence[str], *, page_size: int = 20) -> None:
         self.terms = list(terms)
         self.page_size = page_size
 
-    def _ranked_ids(self, page: slice) -> tuple[list[int], int | None]:
-        rows = list(
-            ranked(self.terms).annotate(total=Window(Count("id"))).values_list("id", "total")[page]
-        )
-        return [pk for pk, _ in rows], (rows[0][1] if rows else None)
+    def _ranked_ids(self, offset: int, limit: int) -> tuple[list[int], int]:
+        sql, params = ranked_page_sql(self.terms, offset=offset, limit=limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
     @cached_property
     def _first_page(self) -> tuple[list[int], int]:
-        ids, total = self._ranked_ids(slice(0, self.page_size))
-        return ids, total or 0
+        ids, matches = self._ranked_ids(0, self.page_size)
+        if not ids:
+            return [], 0
+        return ids, matches
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether more articles match than a search lists (only the newest are ranked)."""
+        return self._first_page[1] > RESULT_LIMIT
 
     def count(self) -> int:
-        """How many published articles match."""
-        return self._first_page[1]
+        """How many matches are listed: all of them, or RESULT_LIMIT when more match."""
+        return min(self._first_page[1], RESULT_LIMIT)
 
     def __len__(self) -> int:
         return self.count()
@@ -135,11 +219,14 @@ class SearchResults:
         if not isinstance(page, slice):
             raise TypeError("search results are read a page (slice) at a time")
         start, stop = page.start or 0, page.stop
+        stop = min(self.count() if stop is None else stop, self.count())
         # The Paginator asks for [0:total] when everything fits on the first page.
-        if start == 0 and stop is not None and (stop == self.page_size or stop >= self.count()):
+        if start == 0 and stop <= self.page_size:
             ids = self._first_page[0][:stop]
+        elif start >= stop:
+            ids = []
         else:
-            ids = self._ranked_ids(page)[0]
+            ids = self._ranked_ids(start, stop - start)[0]
         if not ids:
             return []
         articles = (

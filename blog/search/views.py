@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import ListView
 
+from blog.search import query
 from blog.search.query import MAX_QUERY_LENGTH, SearchQueryError, SearchResults, parse_query
 from blog.views import PAGE_SIZE
 
@@ -41,4 +42,7 @@ class SearchView(ListView):
             "query": self.query,
             "terms": self.terms,
             "search_error": self.error,
+            # More matches than a search lists: the page says only the newest are ranked.
+            "results_capped": bool(self.terms) and self.object_list.is_capped,
+            "result_limit": query.RESULT_LIMIT,
         }

@@ -256,3 +256,69 @@ def test_search_page_costs_a_fixed_number_of_queries(client):
         ArticleFactory(title=f"護衛艦{index}", category=category, eyecatch=image, tags=["海"])
     assert count("護衛艦") == small
     assert small <= 15
+
+
+@pytest.fixture
+def result_limit(monkeypatch):
+    """Lists at most three results, so a word in four articles counts as very common."""
+    monkeypatch.setattr("blog.search.query.RESULT_LIMIT", 3)
+    return 3
+
+
+def test_a_very_common_word_ranks_its_newest_matches_and_says_so(client, result_limit):
+    now = timezone.now()
+    ArticleFactory(title="古い駆逐艦の記事", published_at=now - timedelta(days=90))
+    for day in (1, 2, 3, 4):
+        ArticleFactory(
+            title=f"記事{day}", body="<p>駆逐艦</p>", published_at=now - timedelta(days=day)
+        )
+    ArticleFactory(title="新しい駆逐艦の記事", published_at=now - timedelta(days=5))
+    ArticleFactory(title="下書きの駆逐艦", draft=True)
+    response = search(client, "駆逐艦")
+    # The newest three matches, the title hit among them first; older title hits are not listed.
+    assert found_titles(response) == ["記事1", "記事2", "記事3"]
+    body = response.content.decode()
+    assert "3件以上見つかりました" in body
+    assert "新しい3件を関連度の高い順に表示しています" in body
+    assert search(client, "駆逐艦", page=2).status_code == 404
+
+
+def test_the_newest_matches_are_found_however_far_back_they_are(client, result_limit):
+    now = timezone.now()
+    # Many newer articles without the word: the search reaches back through wider windows.
+    for hour in range(20):
+        ArticleFactory(title=f"無関係{hour}", published_at=now - timedelta(hours=hour))
+    for day in (30, 60, 400, 2000):
+        ArticleFactory(title=f"掃海艇{day}", published_at=now - timedelta(days=day))
+    assert found_titles(search(client, "掃海艇")) == ["掃海艇30", "掃海艇60", "掃海艇400"]
+    assert found_titles(search(client, "掃")) == ["掃海艇30", "掃海艇60", "掃海艇400"]
+
+
+def test_long_terms_are_confirmed_before_they_count(client, result_limit):
+    now = timezone.now()
+    # All bigrams of 極超音速 but not the word: the index cannot tell, the confirmation does.
+    for hour in range(3):
+        ArticleFactory(
+            title=f"別の話{hour}",
+            body="<p>極超の件。超音の件。音速の件。</p>",
+            published_at=now - timedelta(hours=hour),
+        )
+    ArticleFactory(title="本物", body="<p>極超音速</p>", published_at=now - timedelta(days=9))
+    response = search(client, "極超音速")
+    assert found_titles(response) == ["本物"]
+    assert "1件見つかりました" in response.content.decode()
+
+
+def test_a_capped_search_costs_the_same_queries(client, result_limit):
+    category, image = CategoryFactory(), ImageFactory()
+
+    def count(query: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert search(client, query).status_code == 200
+        return len(context.captured_queries)
+
+    ArticleFactory(title="護衛艦", category=category, eyecatch=image)
+    small = count("護衛艦")
+    for index in range(10):
+        ArticleFactory(title=f"護衛艦{index}", category=category, eyecatch=image)
+    assert count("護衛艦") == small
