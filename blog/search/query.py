@@ -23,11 +23,12 @@ from blog.search.text import html_to_text, normalize, term_grams
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 
-# The most results a search lists. Up to this many matches a search is exact: every match is
-# counted and ranked. A query matching more (a very common word) ranks the newest RESULT_LIMIT
-# matches and says so to the reader: ranking and counting all of 20,000 matches would read
-# every one of them, far beyond the time a search page may take.
-RESULT_LIMIT = 1000
+# The most results a search lists (25 pages). Up to this many matches a search is exact: every
+# match is counted and ranked. A query matching more (a very common word) ranks its newest
+# RESULT_LIMIT matches and says so to the reader: ranking and counting all 20,000 matches of a
+# common word reads every one of them, far beyond the time a search page may take. Each match
+# in the pool may cost a read of its full text (long terms), so the limit bounds that too.
+RESULT_LIMIT = 500
 # The newest matches are found in windows of the newest published articles, each WINDOW_GROWTH
 # times the last, searched in turn until RESULT_LIMIT matches are found. The index cannot
 # return matches newest first, so each window intersects the n-gram index with the publish-time
