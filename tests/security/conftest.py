@@ -29,8 +29,8 @@ class Site:
     scheduled: Article
 
 
-@pytest.fixture
-def site(db) -> Site:
+def build_site() -> Site:
+    """Create the published article, its comments in every state, and the unreachable ones."""
     category = CategoryFactory(slug="russia", name="ロシア関連")
     article = ArticleFactory(category=category, title="標的の記事", tags=["防衛"])
     comment = CommentFactory(article=article, body="普通のコメント")
@@ -49,6 +49,30 @@ def site(db) -> Site:
         draft_comment=CommentFactory(article=draft, body="下書きのコメント"),
         scheduled=ArticleFactory(scheduled=True, category=category, title="予約投稿の記事"),
     )
+
+
+@pytest.fixture
+def site(db) -> Site:
+    """The site, fresh for a test that writes."""
+    return build_site()
+
+
+@pytest.fixture(scope="module")
+def shared_site(django_db_setup, django_db_blocker) -> Site:
+    """The same site, committed once per module for the many read-only cases (each test still
+    runs in its own rolled-back transaction); removed again when the module is done."""
+    from taggit.models import Tag
+
+    from blog.models import Category
+
+    with django_db_blocker.unblock():
+        built = build_site()
+        try:
+            yield built
+        finally:
+            Article.objects.filter(category__slug="russia").delete()
+            Category.objects.filter(slug="russia").delete()
+            Tag.objects.filter(name="防衛").delete()
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ widgets, the comment feed and the article feed.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 from django.test import Client
 
@@ -68,7 +66,7 @@ def test_hostile_comments_render_inert_everywhere(site, chunk, settings):
     )
 
     anonymous = Client(raise_request_exception=False)
-    pages = [article.get_absolute_url(), f"{article.get_absolute_url()}?sort=popular", "/"]
+    pages = [article.get_absolute_url(), "/"]
     for comment in posted:
         pages.append(comment.get_absolute_url())
         if comment.parent_id is None:  # replies quote their bodies the same way
@@ -80,8 +78,3 @@ def test_hostile_comments_render_inert_everywhere(site, chunk, settings):
     comment_feed = _get(anonymous, "/comments/feed/")
     assert_inert_feed(comment_feed, "/comments/feed/")
     assert_inert_feed(_get(anonymous, "/feed/"), "/feed/")
-    for _key, value in chunk:
-        path = f"/search/?q={quote(value)}"
-        response = anonymous.get(path)
-        assert response.status_code < 500
-        assert_inert_html(response.content.decode(), path)
