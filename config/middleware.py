@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -102,4 +106,33 @@ class RequestIdMiddleware:
         finally:
             request_id.reset(token)
         response.headers["X-Request-ID"] = value
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a short "しばらくお待ちください" page while the database is unreachable.
+
+    Without it Django turns the OperationalError of a stopped or restarting PostgreSQL into a
+    500. The page is rendered without a request context (no context processor, no database),
+    says when to retry, and is never cached; the connection health check (CONN_HEALTH_CHECKS)
+    reconnects by itself once the server is back.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("kiji.database").warning(
+            "database unavailable: %s: %s", type(exception).__name__, exception
+        )
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response.headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
         return response
