@@ -113,9 +113,12 @@ class DatabaseUnavailableMiddleware:
     """Answer 503 with a short "しばらくお待ちください" page while the database is unreachable.
 
     Without it Django turns the OperationalError of a stopped or restarting PostgreSQL into a
-    500. The page is rendered without a request context (no context processor, no database),
-    says when to retry, and is never cached; the connection health check (CONN_HEALTH_CHECKS)
-    reconnects by itself once the server is back.
+    500. A view's error is caught in ``process_exception``; an error page that itself needs the
+    database (the CSRF failure and 404 pages extend base.html, whose navigation is queried) ends
+    as a 500 outside any view, so a 500 is also turned into the 503 page when one connection
+    attempt shows the database is down. Listed near the top of MIDDLEWARE so it sees those too.
+    The page is rendered without a request context (no database), says when to retry, and is
+    never cached; CONN_HEALTH_CHECKS reconnects by itself once the server is back.
     """
 
     RETRY_AFTER_SECONDS = 5
@@ -124,7 +127,15 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 500 and not _database_reachable():
+            unavailable = self._unavailable()
+            # Keep the security headers the inner middleware gave the 500 response.
+            for name, value in response.headers.items():
+                if name.lower() not in {"content-type", "content-length", "cache-control"}:
+                    unavailable.headers.setdefault(name, value)
+            return unavailable
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
@@ -132,7 +143,28 @@ class DatabaseUnavailableMiddleware:
         logging.getLogger("kiji.database").warning(
             "database unavailable: %s: %s", type(exception).__name__, exception
         )
+        return self._unavailable()
+
+    def _unavailable(self) -> HttpResponse:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response.headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _database_reachable() -> bool:
+    """Whether the default database answers a trivial query (reconnecting once if the kept
+    connection broke, as it does when the server restarted)."""
+    from django.db import DatabaseError, connection
+
+    for _attempt in range(2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            if connection.in_atomic_block:
+                return False
+            connection.close()
+        else:
+            return True
+    return False

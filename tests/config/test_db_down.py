@@ -96,3 +96,15 @@ def test_other_errors_are_still_500(article, monkeypatch):
     monkeypatch.setattr("blog.views.ArticleDetailView.get_context_data", broken)
     response = Client(raise_request_exception=False).get(article.get_absolute_url())
     assert response.status_code == 500
+
+
+def test_error_pages_that_need_the_database_answer_503(article, database_down):
+    """The CSRF failure and 404 pages extend base.html (its navigation is queried): while the
+    database is down they end as a 503 too, never a 500."""
+    reader = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = reader.post(f"/comments/post/{article.pk}/", {"body": "トークンなし"})
+    assert response.status_code == 503
+    assert "しばらくお待ちください" in response.content.decode()
+    assert response["X-Content-Type-Options"] == "nosniff"
+    response = reader.get("/no-such-page/")
+    assert response.status_code == 503
