@@ -104,5 +104,6 @@ bench-search: install
 bench: export KIJI_PGDATA = $(CURDIR)/var/bench-site-pgdata
 bench: export DATABASE_URL =
 bench: export STATIC_ROOT = $(CURDIR)/var/bench-static
+bench: export HTTPS = 0
 bench: install messages
 	$(MANAGE) bench $(BENCH_ARGS)

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import loadgen
@@ -104,7 +105,7 @@ def wrk(
         arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
     ]
     subprocess.run(
-        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{warmup}s", *header_args, url],
+        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{max(1, round(warmup))}s", *header_args, url],
         check=True,
         capture_output=True,
     )
@@ -161,16 +162,19 @@ def python_reads(
 
 
 def read_scenario(
-    port: int, path: str, *, connections: int, warmup: float, duration: float
+    port: int,
+    path: str,
+    *,
+    connections: int,
+    warmup: float,
+    duration: float,
+    headers: dict | None = None,
 ) -> dict:
+    """Requests/s and latency of GET `path` (wrk when installed, else the Python generator)."""
+    load = {"connections": connections, "warmup": warmup, "duration": duration, "headers": headers}
     if shutil.which("wrk"):
-        return wrk(
-            f"http://127.0.0.1:{port}{path}",
-            connections=connections,
-            warmup=warmup,
-            duration=duration,
-        )
-    return python_reads(port, path, connections=connections, warmup=warmup, duration=duration)
+        return wrk(f"http://127.0.0.1:{port}{path}", **load)
+    return python_reads(port, path, **load)
 
 
 _COMMENT_BLOCK = re.compile(r'id="comment-(\d+)" data-comment-id="\d+"')
@@ -200,9 +204,11 @@ def mixed_scenario(
     connections: int,
     warmup: float,
     duration: float,
+    on_comment: Callable[[str, int], None] | None = None,
 ) -> dict:
     """90 % reads of the hot article, 8 % votes, 2 % new comments; each write is checked on the
-    very next read by the same reader."""
+    very next read by the same reader. ``on_comment(body, status)`` hears of every comment
+    posted (the soak counts the accepted ones in the database afterwards)."""
     rng = random.Random(7)
     stale: list[str] = []
 
@@ -268,6 +274,8 @@ def mixed_scenario(
                     f"/comments/post/{article_id}/",
                     form={"author_name": "", "body": text, "csrfmiddlewaretoken": token},
                 )
+                if on_comment is not None:
+                    on_comment(text, status)
                 if status not in (302, 303):
                     result.failures.append(f"comment HTTP {status}: {body[:120]}")
                     return
@@ -292,6 +300,7 @@ def mixed_scenario(
         "vote": result.summary("vote"),
         "comment": result.summary("comment"),
         "errors": result.errors,
+        "statuses": dict(sorted(result.statuses.items())),
         "failures": result.failures[:10],
         "stale_reads": len(stale),
         "stale_examples": stale[:5],

@@ -169,63 +169,69 @@ def seed(write=print) -> dict:
 
 
 def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write) -> None:
-    """Short threads (a comment and up to three replies) on the newest articles."""
+    """Short threads (a comment and up to three replies) on the newest articles, inserted a few
+    thousand rows per statement."""
     from django.db.models import Max
 
     tree_id = (Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0) + 1
     senders = [ip_hash(f"203.0.113.{n}") for n in range(1, 255)]
     created = 0
     base = timezone.now() - timedelta(days=1)
+    roots: list[Comment] = []
+    replies: list[tuple[Comment, int]] = []
+
+    def flush() -> None:
+        Comment.objects.bulk_create(roots, batch_size=5_000)
+        for reply, root_index in replies:
+            reply.parent_id = roots[root_index].pk
+        Comment.objects.bulk_create([reply for reply, _ in replies], batch_size=5_000)
+        roots.clear()
+        replies.clear()
+        write(f"  comments: {Comment.objects.count():,}")
+
     for article_id in article_ids:
         if created >= total:
             break
         number = 0
-        roots: list[Comment] = []
-        replies: list[tuple[Comment, int]] = []
         for _thread in range(rng.randint(2, 5)):
             reply_count = rng.randint(0, 3)
             number += 1
-            root = Comment(
-                article_id=article_id,
-                tree_id=tree_id,
-                lft=1,
-                rght=2 + 2 * reply_count,
-                level=0,
-                number=number,
-                body=text_line(rng),
-                sender_hash=rng.choice(senders),
-                upvotes=rng.randint(0, 20),
-                downvotes=rng.randint(0, 5),
-                created_at=base + timedelta(seconds=created),
+            when = base + timedelta(seconds=created)
+            roots.append(
+                Comment(
+                    article_id=article_id,
+                    tree_id=tree_id,
+                    lft=1,
+                    rght=2 + 2 * reply_count,
+                    level=0,
+                    number=number,
+                    body=text_line(rng),
+                    sender_hash=rng.choice(senders),
+                    upvotes=rng.randint(0, 20),
+                    downvotes=rng.randint(0, 5),
+                    created_at=when,
+                )
             )
-            roots.append(root)
             for index in range(reply_count):
                 number += 1
-                replies.append(
-                    (
-                        Comment(
-                            article_id=article_id,
-                            tree_id=tree_id,
-                            lft=2 + 2 * index,
-                            rght=3 + 2 * index,
-                            level=1,
-                            number=number,
-                            body=text_line(rng),
-                            sender_hash=rng.choice(senders),
-                            upvotes=rng.randint(0, 5),
-                            created_at=base + timedelta(seconds=created + index + 1),
-                        ),
-                        len(roots) - 1,
-                    )
+                reply = Comment(
+                    article_id=article_id,
+                    tree_id=tree_id,
+                    lft=2 + 2 * index,
+                    rght=3 + 2 * index,
+                    level=1,
+                    number=number,
+                    body=text_line(rng),
+                    sender_hash=rng.choice(senders),
+                    upvotes=rng.randint(0, 5),
+                    created_at=when + timedelta(seconds=index + 1),
                 )
+                replies.append((reply, len(roots) - 1))
             tree_id += 1
             created += 1 + reply_count
-        Comment.objects.bulk_create(roots)
-        for reply, root_index in replies:
-            reply.parent_id = roots[root_index].pk
-        Comment.objects.bulk_create([reply for reply, _ in replies])
-        if created % 10_000 < 15:
-            write(f"  comments: {created + 320:,}")
+        if len(roots) >= 10_000:
+            flush()
+    flush()
 
 
 _LINES = [

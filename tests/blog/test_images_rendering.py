@@ -143,6 +143,9 @@ class TestBody:
             )
 
         def queries(article) -> tuple[int, int]:
+            from django.core.cache import cache
+
+            cache.clear()  # a full render each time (page cache and sidebar widgets)
             with CaptureQueriesContext(connection) as context:
                 html = page(client, article)
             body = section(html, '<div class="article__body', "</article>")

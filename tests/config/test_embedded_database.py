@@ -46,7 +46,12 @@ def test_embedded_server_keeps_data_across_restarts(tmp_path):
     first = run_python(write, env)
     assert first.returncode == 0, first.stderr
     assert "host=" in first.stdout  # a Unix socket inside the data folder, no TCP port
-    # The first process has exited, so the server stopped; the next one starts it again.
+    # The first process has exited, so the server stops; the next one starts it again.
+    import time
+
+    deadline = time.monotonic() + 30
+    while (pgdata / "postmaster.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert not (pgdata / "postmaster.pid").exists()
     second = run_python(read, env)
     assert second.returncode == 0, second.stderr

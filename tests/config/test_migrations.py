@@ -23,6 +23,7 @@ RELEASED_BASELINE = {
     ("blog", "0003_article_search_index"),
     ("blog", "0004_image_renditions"),
     ("blog", "0005_page_cache_versions"),
+    ("blog", "0006_search_text_uncompressed"),
     ("comments", "0001_initial"),
 }
 LOCKING = (
