@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +22,7 @@ from comments.conf import comment_settings
 from comments.forms import CommentForm, EditForm, ModerateForm, ReportForm, VoteForm
 from comments.identity import Sender
 from comments.models import Comment
+from comments.render import render_nodes
 from comments.services import CommentError
 from comments.threads import Node, Viewer, build_threads, number_anchors
 
@@ -59,16 +60,14 @@ def _render_node(request: HttpRequest, comment: Comment, viewer: Viewer) -> str:
         list(Comment.objects.for_article(comment.article).only("id", "number", "status")),
         comment.article,
     )
-    context = {
-        "node": node,
-        "article": comment.article,
-        "comment_viewer": viewer,
-        "comment_anchors": anchors,
-        "comment_max_depth": max_depth,
-        "show_poster_ids": comment_settings.POSTER_IDS,
-        "comments_open": True,
-    }
-    return render_to_string("comments/includes/_node.html", context, request=request)
+    return render_nodes(
+        [node],
+        csrf_token=get_token(request),
+        show_poster_ids=comment_settings.POSTER_IDS,
+        comments_open=True,
+        is_moderator=viewer.is_moderator,
+        anchors=anchors,
+    )
 
 
 def _quotable(parent: Comment | None, article: Article) -> Comment | None:

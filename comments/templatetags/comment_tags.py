@@ -75,3 +75,19 @@ def recent_comments() -> dict:
         .order_by("-created_at", "-id")[:RECENT_COUNT]
     )
     return {"recent_comments": list(comments)}
+
+
+@register.simple_tag(takes_context=True)
+def comment_nodes(context: template.Context, nodes) -> SafeString:
+    """Render comment nodes and their replies (comments.render), with the page's context."""
+    from comments.render import render_nodes
+
+    viewer = context.get("comment_viewer")
+    return render_nodes(
+        nodes,
+        csrf_token=context.get("csrf_token"),
+        show_poster_ids=context.get("show_poster_ids"),
+        comments_open=context.get("comments_open"),
+        is_moderator=bool(viewer and viewer.is_moderator),
+        anchors=context.get("comment_anchors"),
+    )
