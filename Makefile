@@ -107,3 +107,16 @@ bench: export STATIC_ROOT = $(CURDIR)/var/bench-static
 bench: export HTTPS = 0
 bench: install messages
 	$(MANAGE) bench $(BENCH_ARGS)
+
+# Soak (not a test): faults under load on its own embedded database (var/soak-pgdata): the mixed
+# read/vote/comment load for 60 s, a gunicorn worker SIGKILLed, PostgreSQL stopped and started,
+# every accepted comment counted, parallel replies and votes; prints a report (under 10 minutes).
+# SOAK_ARGS="--duration 20" for a quick run.
+.PHONY: soak
+soak: export KIJI_PGDATA = $(CURDIR)/var/soak-pgdata
+soak: export DATABASE_URL =
+soak: export STATIC_ROOT = $(CURDIR)/var/soak-static
+soak: export HTTPS = 0
+soak: install-dev messages
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
