@@ -105,7 +105,17 @@ def wrk(
         arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
     ]
     subprocess.run(
-        ["wrk", "-t", threads, "-c", str(connections), "-d", f"{max(1, round(warmup))}s", *header_args, url],
+        [
+            "wrk",
+            "-t",
+            threads,
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(warmup))}s",
+            *header_args,
+            url,
+        ],
         check=True,
         capture_output=True,
     )
