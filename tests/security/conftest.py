@@ -82,6 +82,12 @@ def article(db) -> Article:
 
 
 @pytest.fixture
+def commented(db) -> Comment:
+    """One visible comment on a published article (cheap, for one-request cases)."""
+    return CommentFactory(article=ArticleFactory(title="標的の記事"), body="普通のコメント")
+
+
+@pytest.fixture
 def reader() -> Client:
     """An anonymous reader; a server error comes back as a response, never as an exception."""
     return Client(raise_request_exception=False)

@@ -8,7 +8,7 @@ from django.test import Client
 from comments.models import Comment, Report, Vote
 from tests.security.inert import assert_inert_html, error_messages, is_japanese
 from tests.security.test_comment_input import assert_refused_in_japanese
-from tests.security.vectors import ALL, INVALID_UTF8_QUERY_VALUES, PARSED, params
+from tests.security.vectors import INVALID_UTF8_QUERY_VALUES, PARSED, params
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ JSON = {"Accept": "application/json"}
 @pytest.mark.parametrize(
     "value", **params([*PARSED, ("upper", "UP"), ("one", "1"), ("pad", " up"), ("dup", "up,down")])
 )
-def test_vote_value_is_refused(site, reader, value):
-    comment = site.comment
+def test_vote_value_is_refused(commented, reader, value):
+    comment = commented
     response = reader.post(f"/comments/{comment.pk}/vote/", {"value": value}, headers=JSON)
     assert response.status_code == 400
     assert is_japanese(response.json()["message"])
@@ -34,18 +34,17 @@ def test_vote_value_is_refused(site, reader, value):
 
 
 @pytest.mark.parametrize("value", **params([*PARSED, ("upper", "SPAM"), ("blank", "")]))
-def test_report_reason_is_refused(site, reader, value):
-    response = reader.post(f"/comments/{site.comment.pk}/report/", {"reason": value})
+def test_report_reason_is_refused(commented, reader, value):
+    response = reader.post(f"/comments/{commented.pk}/report/", {"reason": value})
     assert_refused_in_japanese(response)
     assert not Report.objects.exists()
 
 
-@pytest.mark.parametrize("value", **params(ALL))
-def test_report_detail_is_refused_or_stored_as_typed(site, reader, value):
+# Details are stored for the moderators and never shown to readers: one vector of each kind.
+@pytest.mark.parametrize("value", **params(PARSED))
+def test_report_detail_is_refused_or_stored_as_typed(commented, reader, value):
     reason = Report.Reason.values[0]
-    response = reader.post(
-        f"/comments/{site.comment.pk}/report/", {"reason": reason, "detail": value}
-    )
+    response = reader.post(f"/comments/{commented.pk}/report/", {"reason": reason, "detail": value})
     assert response.status_code < 500
     if response.status_code >= 400:
         assert_refused_in_japanese(response)

@@ -18,6 +18,7 @@ from tests.security.vectors import (
     ALL,
     IDS,
     INVALID_UTF8_QUERY_VALUES,
+    NUMERIC,
     PARSED,
     SQL_INJECTION,
     params,
@@ -64,7 +65,7 @@ LIST_PAGES = {
 
 
 @pytest.mark.parametrize("page", LIST_PAGES)
-@pytest.mark.parametrize("value", **params(PARSED))
+@pytest.mark.parametrize("value", **params(NUMERIC))
 def test_page_number_on_every_list_page(shared_site, reader, page, value):
     response = fetch(reader, f"{LIST_PAGES[page](shared_site)}page={quote(value)}")
     assert response.status_code in (200, 404)
@@ -86,7 +87,7 @@ def test_search_query(shared_site, reader, value):
 
 
 @pytest.mark.parametrize("name", ["p", "page_id"])
-@pytest.mark.parametrize("value", **params(PARSED))
+@pytest.mark.parametrize("value", **params(NUMERIC))
 def test_old_wordpress_query_links(shared_site, reader, name, value):
     response = fetch(reader, f"/?{name}={quote(value)}")
     assert response.status_code in (200, 301, 404)
@@ -152,7 +153,6 @@ ID_PATHS = [
     "/comments/{}/reply/",
     "/comments/{}/report/",
     "/comments/{}/edit/",
-    "/archives/{}/feed/",
 ]
 ID_POSTS = [
     "/comments/post/{}/",
@@ -181,7 +181,7 @@ def test_path_id(db, reader, template, value):
 
 @pytest.mark.parametrize(
     "template",
-    ["/category/{}/", "/category/{}/feed/", "/tag/{}/", "/tag/{}/feed/", "/sitemap-{}.xml", "/{}/"],
+    ["/category/{}/", "/category/{}/feed/", "/tag/{}/", "/tag/{}/feed/", "/sitemap-{}.xml"],
 )
 @pytest.mark.parametrize("value", **nul_paths_xfail(PARSED))
 def test_slug(shared_site, reader, template, value):

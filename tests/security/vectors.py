@@ -90,6 +90,11 @@ _PARSED = {
 }
 PARSED: list[tuple[str, str]] = [item for item in ALL if item[0] in _PARSED] + IDS
 
+# For values that are parsed as a number or a choice and never shown: ids, and one of each
+# other kind.
+_NUMERIC = {"script-tag", "attr-breakout-double", "sql-or-true", "nul-byte", "one-megabyte"}
+NUMERIC: list[tuple[str, str]] = [item for item in ALL if item[0] in _NUMERIC] + IDS
+
 
 def params(vectors: list[tuple[str, str]]) -> dict:
     """``pytest.mark.parametrize`` arguments: values with readable ids."""
