@@ -14,7 +14,9 @@ phase:
 4. every comment the load generator was told was accepted is in the database afterwards;
 5. N parallel replies into one thread leave a valid mptt tree, N parallel votes count exactly.
 
-Every loop is bounded by time; load goes to 127.0.0.1 only. Run: ``python -m bench.soak``.
+Every loop is bounded by time; load goes to 127.0.0.1 only. Run it with ``make soak``, which
+collects the static files gunicorn serves (DEBUG off) first; ``python -m bench.soak --help``.
+The server is stopped at the end, since the script restarted it itself.
 """
 
 from __future__ import annotations
