@@ -4,10 +4,13 @@ nothing embedded at all when DATABASE_URL names a server."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -24,8 +27,16 @@ def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_embedded_server_keeps_data_across_restarts(tmp_path):
-    pgdata = tmp_path / "pgdata"
+@pytest.fixture
+def pgdata():
+    """A data folder under var/ (pytest's own temporary folders may be pruned by another
+    pytest run on the same machine while the server uses them)."""
+    folder = Path(tempfile.mkdtemp(prefix="test-embedded-", dir=BASE_DIR / "var"))
+    yield folder / "pgdata"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_embedded_server_keeps_data_across_restarts(pgdata):
     write = (
         "from pathlib import Path; import psycopg\n"
         "from config.database import embedded_database_url\n"

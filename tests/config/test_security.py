@@ -53,6 +53,8 @@ def test_production_settings_pass_check_deploy():
         "KIJI_PGDATA": os.environ.get("KIJI_PGDATA", str(BASE_DIR / "var" / "test-pgdata")),
     }
     env.pop("HTTPS", None)
+    # Set for the browser tests' event loop in this process; never part of a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
