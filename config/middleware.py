@@ -168,3 +168,21 @@ def _database_reachable() -> bool:
         else:
             return True
     return False
+
+
+class RejectNulMiddleware:
+    """A path with a NUL character is a 404, answered before any view or lookup runs.
+
+    No page of Kiji has a NUL in its URL, and PostgreSQL refuses NUL in text values, so a
+    lookup of such a path (a tag slug, a legacy WordPress redirect) would fail with a 500.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            from django.http import Http404
+
+            raise Http404("NUL character in the path")
+        return self.get_response(request)
