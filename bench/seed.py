@@ -104,11 +104,12 @@ def seed(write=print) -> dict:
     text = _Text(rng)
     started = time.monotonic()
     with transaction.atomic():
-        Comment.objects.all().delete()
-        TaggedItem.objects.all().delete()
-        Article.objects.all().delete()
-        Tag.objects.all().delete()
-        Category.objects.all().delete()
+        with connection.cursor() as cursor:
+            # Start from empty content tables (the category tree protects its parents).
+            cursor.execute(
+                "TRUNCATE comments_vote, comments_report, comments_comment, taggit_taggeditem, "
+                "taggit_tag, blog_source, blog_article, blog_category, blog_articleversion CASCADE"
+            )
         leaves = _categories()
         tags = Tag.objects.bulk_create(
             Tag(name=f"タグ{n:03d}", slug=f"tag-{n:03d}") for n in range(TAGS)
