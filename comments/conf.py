@@ -14,7 +14,7 @@ KIJI_COMMENTS_MAX_DEPTH (5)
 KIJI_COMMENTS_POSTER_IDS (True)
     Show a per-article, per-day poster ID (ID:xxxxxxxx) beside each name.
 KIJI_COMMENTS_TRIPCODES (True)
-    Turn a name typed as ``name#secret`` into ``name ◆XXXXXXXXXX``.
+    Turn a name typed as ``name#secret`` into ``name ◆`` plus a 10-character hash of the secret.
 KIJI_COMMENTS_EDIT_WINDOW (600)
     Seconds during which the author's browser may edit or delete a comment.
 KIJI_COMMENTS_CLOSE_AFTER_DAYS (0)
