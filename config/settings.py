@@ -216,8 +216,12 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
     SERVE_MEDIA = False
+# Global ceilings (the staff admin: long articles, imports); every other endpoint has its own,
+# much smaller body limit (config/limits.py): KIJI_REQUEST_MAX_BODY bytes, a comment form what
+# KIJI_COMMENTS_MAX_LENGTH needs, KIJI_REQUEST_LIMITS overrides single URL names.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+KIJI_REQUEST_MAX_BODY = env_int("KIJI_REQUEST_MAX_BODY", 16 * 1024)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS says whether readers reach the site over TLS (directly or through a proxy). On by

@@ -8,6 +8,12 @@ from django.conf import settings
 DEFAULT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 #: The largest accepted image, in pixels (width × height): a guard against decompression bombs.
 DEFAULT_MAX_PIXELS = 50_000_000
+#: The most pixels decoded across all frames of an animation (width × height × frames): the
+#: renditions hold every frame in memory, so an animation may cost no more than the largest
+#: still image. A 640×360 GIF may have 200 frames.
+DEFAULT_MAX_TOTAL_PIXELS = 50_000_000
+#: The most frames of an animated GIF, WebP or PNG.
+DEFAULT_MAX_FRAMES = 500
 #: Widths of the responsive renditions; an image is never upscaled to reach one.
 DEFAULT_WIDTHS = (320, 640, 1280, 1920)
 #: The OGP (og:image) rendition: cropped around the centre to this size, never upscaled.
@@ -32,6 +38,16 @@ def max_upload_size() -> int:
 def max_pixels() -> int:
     """KIJI_IMAGES_MAX_PIXELS: the largest accepted width × height."""
     return int(getattr(settings, "KIJI_IMAGES_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+def max_total_pixels() -> int:
+    """KIJI_IMAGES_MAX_TOTAL_PIXELS: the largest width × height × frames."""
+    return int(getattr(settings, "KIJI_IMAGES_MAX_TOTAL_PIXELS", DEFAULT_MAX_TOTAL_PIXELS))
+
+
+def max_frames() -> int:
+    """KIJI_IMAGES_MAX_FRAMES: the most frames of an animation."""
+    return int(getattr(settings, "KIJI_IMAGES_MAX_FRAMES", DEFAULT_MAX_FRAMES))
 
 
 def widths() -> tuple[int, ...]:

@@ -4,7 +4,10 @@ Accepted: JPEG, PNG, WebP and GIF within the size and pixel limits, fully decoda
 each with its own message: files over the size limit, SVG (it can carry scripts, and the
 pipeline renders only raster images; editors upload a PNG/JPEG export instead), anything Pillow
 does not recognise as an image (whatever its extension), other raster formats (BMP, TIFF, …),
-decompression bombs, and truncated or corrupt files.
+decompression bombs (one frame over the pixel limit, or an animation whose frames together
+decode to more than the total pixel limit or that has too many frames: a 1.4 KB GIF can
+declare hundreds of full-size frames), and truncated or corrupt files. The limits are checked
+from the headers before a single frame is decoded.
 """
 
 from __future__ import annotations
@@ -66,6 +69,28 @@ def _too_many_pixels(limit: int) -> ValidationError:
     )
 
 
+def _too_many_frames(frames: int, limit: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The animation has %(frames)s frames; at most %(limit)s are accepted. "
+            "Shorten it and upload it again."
+        ),
+        code="too_many_frames",
+        params={"frames": frames, "limit": limit},
+    )
+
+
+def _too_many_pixels_in_total(limit: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The animation's frames together have too many pixels to process safely (over "
+            "%(limit)s megapixels in all). Make it smaller or shorter and upload it again."
+        ),
+        code="too_many_pixels_in_total",
+        params={"limit": f"{limit / 1_000_000:g}"},
+    )
+
+
 def check_image_file(file: IO[bytes]) -> CheckedImage:
     """Validate an uploaded image file; raise ``ValidationError`` with a clear message if refused."""
     size = getattr(file, "size", None)
@@ -109,6 +134,16 @@ def check_image_file(file: IO[bytes]) -> CheckedImage:
         width, height = picture.size
         if width * height > pixel_limit:
             raise _too_many_pixels(pixel_limit)
+        try:
+            # Counted from headers: WebP and APNG declare it, Pillow walks a GIF's frames
+            # without decoding them (bounded by the upload size limit).
+            frames = int(getattr(picture, "n_frames", 1))
+        except Exception:  # a damaged frame header: the decoding below says so
+            frames = 1
+        if frames > conf.max_frames():
+            raise _too_many_frames(frames, conf.max_frames())
+        if frames > 1 and width * height * frames > conf.max_total_pixels():
+            raise _too_many_pixels_in_total(conf.max_total_pixels())
         checked = CheckedImage(format=picture.format, width=width, height=height)
     # verify() checks structure and checksums, load() decodes every pixel: between them a
     # truncated or corrupt file cannot pass (each needs a freshly opened image).
