@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -11,33 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from ops.backup import BackupError, create_backup, libpq_env, restore_backup
+from ops.backup import BackupError, create_backup, restore_backup
 from tests.factories import ArticleFactory, ImageFactory, SourceFactory
+from tests.ops.conftest import conninfo
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def conninfo(db: dict) -> str:
-    env = libpq_env(db)
-    parts = {
-        "host": env.get("PGHOST"),
-        "port": env.get("PGPORT"),
-        "user": env.get("PGUSER"),
-        "dbname": env["PGDATABASE"],
-    }
-    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
-
-
-@pytest.fixture
-def empty_database():
-    """A brand-new empty database on the same server, dropped afterwards."""
-    name = f"kiji_restore_{uuid.uuid4().hex[:8]}"
-    admin = connection.settings_dict | {"NAME": "postgres"}
-    with psycopg.connect(conninfo(admin), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield connection.settings_dict | {"NAME": name}
-    with psycopg.connect(conninfo(admin), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def dump_tables(db: dict) -> dict[str, list[tuple]]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.backup import BackupError, restore_backup
+from ops.backup import BackupError, restore_backup, skipped_in
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
             manifest = restore_backup(archive=Path(archive))
         except BackupError as error:
             raise CommandError(str(error)) from error
+        for name, why in skipped_in(manifest).items():
+            self.stderr.write(self.style.WARNING(f"{name}: not restored ({why})"))
         total = sum(manifest["tables"].values())
         self.stdout.write(
             self.style.SUCCESS(
