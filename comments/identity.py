@@ -3,6 +3,9 @@
 Raw IP addresses never reach the database. Every identifier is an HMAC whose key is derived
 from SECRET_KEY with a purpose-specific salt (Django's ``salted_hmac``), so a leaked table cannot
 be reversed by hashing the IPv4 space, and the hashes of one purpose mean nothing in another.
+
+A reader is a browser (the signed cookie); the address and its network are only brakes on abuse
+(rate budgets, ballot stuffing, floods), never an identity: many readers share one address.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import base64
 import ipaddress
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -52,6 +56,24 @@ def ip_hash(ip: str) -> str:
     return keyed_hash("ip", address_key(ip))
 
 
+def network_key(ip: str) -> str:
+    """The network an address belongs to for telling reporters apart: IPv4 /24, IPv6 /48
+    (one organisation or one provider's customer rarely holds more than that)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 24 if isinstance(address, ipaddress.IPv4Address) else 48
+    return str(ipaddress.ip_network((address, prefix), strict=False))
+
+
+def network_hash(ip: str) -> str:
+    """The keyed hash of the address's network (see network_key)."""
+    return keyed_hash("network", network_key(ip))
+
+
 def poster_id(*, sender_hash: str, article_id: int, day: date) -> str:
     """Short ID (8 characters) telling anonymous posters apart within one article and one day."""
     return _short_hash("poster-id", f"{sender_hash}:{article_id}:{day.isoformat()}", 8)
@@ -62,24 +84,71 @@ def tripcode(secret: str) -> str:
     return _short_hash("tripcode", secret, 10)
 
 
+# Characters that read as the tripcode marker ◆ next to a name; a typed one becomes ◇ (as on
+# the boards tripcodes come from), so only a real tripcode ever shows a black diamond.
+_TRIP_MARKS = str.maketrans(dict.fromkeys("◆♦⬥⯁◈❖", "◇"))
+
+
+def plain_name(name: str) -> str:
+    """A typed name that cannot pass for a tripcode: ◆ and look-alikes become ◇."""
+    return name.translate(_TRIP_MARKS).strip()
+
+
 def split_name(raw: str) -> tuple[str, str]:
-    """``name#secret`` → (name, tripcode) when tripcodes are on; else (raw, "")."""
+    """``name#secret`` → (name, tripcode) when tripcodes are on; else (raw, "").
+
+    The name never carries a ◆ of its own (see plain_name)."""
     if comment_settings.TRIPCODES and "#" in raw:
         name, secret = raw.split("#", 1)
-        if secret:
-            return name.strip(), tripcode(secret)
-        return name.strip(), ""
-    return raw.strip(), ""
+        return plain_name(name), tripcode(secret) if secret else ""
+    return plain_name(raw), ""
+
+
+def _new_token() -> str:
+    # The mint time rides inside the signed value, so a ban can tell a browser first seen after
+    # it (cookies cleared to escape it) from a reader who was there before.
+    return f"{secrets.token_urlsafe(24)}.{int(time.time())}"
+
+
+def _minted_at(token: str) -> datetime | None:
+    """When a cookie token was minted; None for tokens from before the time was recorded."""
+    _, separator, stamp = token.rpartition(".")
+    if not separator or len(stamp) != 10 or not stamp.isdigit():
+        return None
+    try:
+        return datetime.fromtimestamp(int(stamp), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
 class Sender:
-    """The hashed identity of whoever sent a request: address hash and browser hash."""
+    """Whoever sent a request, hashed: the browser (who they are) and the address and network
+    (brakes only: budgets shared by everyone behind them)."""
 
     ip_hash: str
     browser_key: str
     # The raw cookie token when this request is the browser's first: the view must set it.
     new_browser_token: str = ""
+    # Keyed hash of the address's /24 (IPv4) or /48 (IPv6); "" means: use ip_hash.
+    network_hash: str = ""
+    # When the browser cookie was minted (None: before mint times were recorded, or unknown).
+    browser_since: datetime | None = None
+
+    @property
+    def network(self) -> str:
+        """The network hash, or the address hash when the network is unknown."""
+        return self.network_hash or self.ip_hash
+
+    @classmethod
+    def for_address(cls, ip: str, token: str, *, browser_since: datetime | None = None) -> Sender:
+        """A sender from a raw address and cookie token (tools and tests)."""
+        return cls(
+            ip_hash=ip_hash(ip),
+            browser_key=keyed_hash("browser", token) if token else "",
+            network_hash=network_hash(ip),
+            browser_since=browser_since or _minted_at(token),
+        )
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Sender:
@@ -89,11 +158,14 @@ class Sender:
         )
         new_token = ""
         if not token:
-            token = new_token = secrets.token_urlsafe(24)
+            token = new_token = _new_token()
+        ip = client_ip(request)
         return cls(
-            ip_hash=ip_hash(client_ip(request)),
+            ip_hash=ip_hash(ip),
             browser_key=keyed_hash("browser", token),
             new_browser_token=new_token,
+            network_hash=network_hash(ip),
+            browser_since=_minted_at(token),
         )
 
     @classmethod
@@ -102,9 +174,12 @@ class Sender:
         token = request.get_signed_cookie(
             comment_settings.BROWSER_COOKIE, default="", salt=_COOKIE_SALT
         )
+        ip = client_ip(request)
         return cls(
-            ip_hash=ip_hash(client_ip(request)),
+            ip_hash=ip_hash(ip),
             browser_key=keyed_hash("browser", token) if token else "",
+            network_hash=network_hash(ip),
+            browser_since=_minted_at(token) if token else None,
         )
 
     def remember(self, response: HttpResponse) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,10 @@ class CommentQuerySet(TreeQuerySet):
     def by_sender(self, sender_hash: str) -> CommentQuerySet:
         """Comments sent from one (hashed) address."""
         return self.filter(sender_hash=sender_hash)
+
+    def by_browser(self, browser_key: str) -> CommentQuerySet:
+        """Comments sent from one (hashed) browser."""
+        return self.filter(author_key=browser_key) if browser_key else self.none()
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
@@ -114,6 +119,7 @@ class Comment(MPTTModel):
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread"),
             models.Index(fields=["status", "-created_at"], name="comment_status_created"),
             models.Index(fields=["sender_hash", "-created_at"], name="comment_sender_created"),
+            models.Index(fields=["author_key", "-created_at"], name="comment_browser_created"),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +154,10 @@ class Comment(MPTTModel):
 
 
 class Vote(models.Model):
-    """One reader's vote on one comment; the reader is a keyed hash of a browser cookie."""
+    """One reader's vote on one comment; the reader is a keyed hash of a browser cookie.
+
+    ``ip_hash`` (the address it was cast from) only counts new votes per address and comment
+    against ballot stuffing; it never decides whose vote a row is."""
 
     class Value(models.IntegerChoices):
         UP = 1, _("Up")
@@ -180,7 +189,7 @@ class Vote(models.Model):
 
 
 class Report(models.Model):
-    """A reader's report (通報) of a comment; one per sender and comment."""
+    """A reader's report (通報) of a comment; one per browser and comment."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -194,6 +203,9 @@ class Report(models.Model):
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     detail = models.CharField(_("details"), max_length=500, blank=True)
     sender_hash = models.CharField(_("IP hash"), max_length=64)
+    browser_key = models.CharField(_("browser hash"), max_length=64, default="")
+    # Keyed hash of the reporter's /24 (IPv4) or /48 (IPv6): a hold needs several networks.
+    network_hash = models.CharField(_("network hash"), max_length=64, default="")
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     resolved = models.BooleanField(_("resolved"), default=False)
 
@@ -202,7 +214,13 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "sender_hash"], name="report_unique_sender"),
+            models.UniqueConstraint(
+                fields=["comment", "browser_key"], name="report_unique_browser"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["browser_key", "-created_at"], name="report_browser_created"),
+            models.Index(fields=["sender_hash", "-created_at"], name="report_sender_created"),
         ]
 
     def __str__(self) -> str:
@@ -216,8 +234,20 @@ class BanQuerySet(models.QuerySet):
 
 
 class Ban(models.Model):
-    """A ban of one sender (keyed IP hash) from posting, voting and reporting."""
+    """A ban from posting, editing, voting and reporting.
 
+    A person ban (the default) names a browser and the address it wrote from: the browser is
+    refused everywhere, and for a while so are browsers first seen on that address after the
+    ban (cookies cleared to escape it); other readers behind the address are not affected. An
+    address ban refuses everyone behind the address, for floods, and always expires.
+    """
+
+    class Scope(models.TextChoices):
+        PERSON = "person", _("This browser (and new browsers on its address)")
+        ADDRESS = "address", _("Everyone behind the address (floods; time-limited)")
+
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.PERSON)
+    browser_key = models.CharField(_("browser hash"), max_length=64, blank=True, db_index=True)
     sender_hash = models.CharField(_("IP hash"), max_length=64, db_index=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -239,9 +269,32 @@ class Ban(models.Model):
         verbose_name = _("ban")
         verbose_name_plural = _("bans")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(scope="address") | Q(expires_at__isnull=False),
+                name="ban_address_scope_expires",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.sender_hash[:12]
+        return (self.browser_key or self.sender_hash)[:12]
+
+    def clean(self) -> None:
+        """An address-wide ban needs an expiry within ADDRESS_BAN_MAX_DAYS."""
+        if self.scope != self.Scope.ADDRESS:
+            return
+        limit = comment_settings.ADDRESS_BAN_MAX_DAYS
+        start = self.created_at or timezone.now()
+        if self.expires_at is None or self.expires_at > start + timedelta(days=limit):
+            raise ValidationError(
+                {
+                    "expires_at": _(
+                        "An address-wide ban affects everyone behind the address: give it an "
+                        "expiry at most %(days)d days away."
+                    )
+                    % {"days": limit}
+                }
+            )
 
     @property
     def is_active(self) -> bool:
@@ -251,6 +304,30 @@ class Ban(models.Model):
     def expiry_after(cls, days: int | None):
         """The expiry time ``days`` from now (None: never)."""
         return timezone.now() + timedelta(days=days) if days else None
+
+
+class ActionCount(models.Model):
+    """How many actions of one kind one key (a browser or address hash) made in one window.
+
+    Rate budgets that must count actions rather than rows (a vote flipped ten times is ten
+    actions and one row) add to these counters with one upsert; old windows are pruned."""
+
+    scope = models.CharField(_("kind"), max_length=20)
+    key = models.CharField(_("hash"), max_length=64)
+    window_start = models.DateTimeField(_("window start"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("action count")
+        verbose_name_plural = _("action counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="actioncount_unique_window"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:12]} {self.window_start:%H:%M}: {self.count}"
 
 
 class NGWord(models.Model):

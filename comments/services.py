@@ -1,13 +1,19 @@
 """Every write of the comments app: posting, editing, voting, reporting and moderating.
 
 Each service is keyword-only and atomic, and raises CommentError with a translated message the
-view shows to the reader. Concurrency is settled by PostgreSQL, never by reads in Python:
+view shows to the reader. A reader is a browser (``Sender.browser_key``); the address and its
+network only brake abuse with budgets of their own, bigger than a browser's, because many
+readers share one address (carrier NAT, offices, schools). Concurrency is settled by
+PostgreSQL, never by reads in Python:
 
-* ``pg_advisory_xact_lock`` serialises what must not interleave: one sender's actions (so rate
-  limits and duplicate checks are exact across every worker), one article's tree writes (mptt
-  computes positions from unlocked reads) and the allocation of new tree ids (mptt takes
-  MAX(tree_id) + 1 over the whole table). Locks are always taken in the order
-  sender → voter → article → tree ids, so they cannot deadlock.
+* ``pg_advisory_xact_lock`` serialises what must not interleave: one address's and one
+  browser's actions (so budgets and duplicate checks are exact across every worker), new votes
+  from one address on one comment, one article's tree writes (mptt computes positions from
+  unlocked reads) and the allocation of new tree ids (mptt takes MAX(tree_id) + 1 over the
+  whole table). Locks are always taken in the order address → browser → address-and-comment →
+  article → tree ids, so they cannot deadlock.
+* Vote actions are counted in ``ActionCount`` rows with one upsert per budget, so a flip or a
+  withdrawal counts like a new vote.
 * Vote counters change with ``UPDATE … SET upvotes = upvotes + 1`` (F expressions): the row
   lock of the UPDATE makes concurrent votes add up exactly, and the tree columns are untouched.
 * ``Article.comment_count`` is recounted in the same transaction as every change of visibility,
@@ -16,10 +22,11 @@ view shows to the reader. Concurrency is settled by PostgreSQL, never by reads i
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -32,8 +39,8 @@ from django.utils.translation import ngettext_lazy
 
 from blog.models import Article
 from comments.conf import comment_settings
-from comments.identity import Sender, poster_id, split_name
-from comments.models import Ban, Comment, ModerationLog, NGWord, Report, Vote
+from comments.identity import Sender, keyed_hash, poster_id, split_name
+from comments.models import ActionCount, Ban, Comment, ModerationLog, NGWord, Report, Vote
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 
@@ -42,6 +49,7 @@ _LOCK_SENDER = 0x6B01
 _LOCK_VOTER = 0x6B02
 _LOCK_ARTICLE = 0x6B03
 _LOCK_TREE_IDS = 0x6B04
+_LOCK_ADDRESS_VOTES = 0x6B05
 
 _LINK_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 
@@ -113,8 +121,25 @@ def is_open_for_comments(article: Article) -> bool:
     return not (days and article.published_at < timezone.now() - timedelta(days=days))
 
 
+def active_ban(sender: Sender) -> Ban | None:
+    """The ban in force against this sender, if any (see Ban for the two scopes)."""
+    match = Q(scope=Ban.Scope.ADDRESS, sender_hash=sender.ip_hash)
+    if sender.browser_key:
+        match |= Q(browser_key=sender.browser_key)
+    hours = comment_settings.BAN_FRESH_BROWSER_HOURS
+    if hours and sender.browser_since is not None:
+        # A browser first seen on the banned address after the ban: cookies cleared to escape.
+        match |= Q(
+            scope=Ban.Scope.PERSON,
+            sender_hash=sender.ip_hash,
+            created_at__lt=sender.browser_since,
+            created_at__gte=timezone.now() - timedelta(hours=hours),
+        )
+    return Ban.objects.active().filter(match).first()
+
+
 def _check_not_banned(sender: Sender) -> None:
-    if Ban.objects.active().filter(sender_hash=sender.ip_hash).exists():
+    if active_ban(sender) is not None:
         raise CommentError(
             _("Posting from your connection has been suspended by the moderators."),
             code="banned",
@@ -122,8 +147,22 @@ def _check_not_banned(sender: Sender) -> None:
         )
 
 
-def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+# Invisible characters that can split a word without changing how it looks: format characters
+# (zero-width space and joiners, soft hyphen, direction marks), controls, variation selectors.
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def normalise_for_matching(text: str) -> str:
+    """The form NG words are matched in: invisible and control characters removed, NFKC
+    (full- and half-width folded), case folded, katakana folded to hiragana."""
+    visible = "".join(
+        char
+        for char in _VARIATION_SELECTORS.sub("", text)
+        if unicodedata.category(char) not in ("Cf", "Cc") or char == "\n"
+    )
+    folded = unicodedata.normalize("NFKC", visible).casefold().translate(_KATAKANA)
+    return unicodedata.normalize("NFKC", folded)
 
 
 def hold_reason(body: str) -> str:
@@ -131,35 +170,49 @@ def hold_reason(body: str) -> str:
     links = len(_LINK_RE.findall(body))
     if links > comment_settings.MAX_LINKS:
         return f"links: {links}"
-    text = _normalise(body)
+    text = normalise_for_matching(body)
     for word in NGWord.objects.values_list("word", flat=True):
-        if word and _normalise(word) in text:
+        needle = normalise_for_matching(word).strip()
+        if needle and needle in text:
             return f"NG word: {word}"
     return ""
 
 
-def _check_rate(sender: Sender, now) -> None:
-    recent = Comment.objects.by_sender(sender.ip_hash).filter(
-        created_at__gte=now - timedelta(hours=1)
+def _too_quick(wait: int) -> CommentError:
+    return CommentError(
+        ngettext_lazy(
+            "You are posting too quickly. Please wait %(seconds)d second and try again.",
+            "You are posting too quickly. Please wait %(seconds)d seconds and try again.",
+            "seconds",
+        )
+        % {"seconds": max(wait, 1)},
+        code="rate_limited",
+        status=429,
     )
-    stats = recent.aggregate(count=Count("pk"), last=Max("created_at"))
+
+
+def _check_rate(sender: Sender, now: datetime) -> None:
+    """A browser's budget (interval and hourly), then its address's bigger hourly budget."""
+    hour_ago = now - timedelta(hours=1)
+    mine = Comment.objects.by_browser(sender.browser_key).filter(created_at__gte=hour_ago)
+    stats = mine.aggregate(count=Count("pk"), last=Max("created_at"))
     interval = comment_settings.MIN_INTERVAL
     if stats["last"] and stats["last"] > now - timedelta(seconds=interval):
-        wait = interval - int((now - stats["last"]).total_seconds())
-        raise CommentError(
-            ngettext_lazy(
-                "You are posting too quickly. Please wait %(seconds)d second and try again.",
-                "You are posting too quickly. Please wait %(seconds)d seconds and try again.",
-                "seconds",
-            )
-            % {"seconds": max(wait, 1)},
-            code="rate_limited",
-            status=429,
-        )
+        raise _too_quick(interval - int((now - stats["last"]).total_seconds()))
     if stats["count"] >= comment_settings.HOURLY_LIMIT:
         raise CommentError(
             _("You have reached the limit of %(limit)d comments per hour. Please try again later.")
             % {"limit": comment_settings.HOURLY_LIMIT},
+            code="rate_limited",
+            status=429,
+        )
+    from_address = Comment.objects.by_sender(sender.ip_hash).filter(created_at__gte=hour_ago)
+    if from_address.count() >= comment_settings.ADDRESS_HOURLY_LIMIT:
+        raise CommentError(
+            _(
+                "Too many comments have been posted from your network in the last hour. "
+                "Please try again later."
+            ),
             code="rate_limited",
             status=429,
         )
@@ -193,9 +246,10 @@ def post_comment(
         raise CommentError(_("Comments on this article are closed."), code="closed", status=403)
     now = timezone.now()
     _lock(_LOCK_SENDER, _hash_lock_key(sender.ip_hash))
+    _lock(_LOCK_VOTER, _hash_lock_key(sender.browser_key))
     _check_not_banned(sender)
     duplicate = (
-        Comment.objects.by_sender(sender.ip_hash)
+        Comment.objects.by_browser(sender.browser_key)
         .filter(
             article=article,
             body=body,
@@ -234,8 +288,11 @@ def post_comment(
         body=body,
         status=Comment.Status.HELD if reason else Comment.Status.VISIBLE,
         held_reason=reason,
+        # Per browser: two readers behind one address never share an ID.
         poster_id=poster_id(
-            sender_hash=sender.ip_hash, article_id=article.pk, day=timezone.localdate(now)
+            sender_hash=sender.browser_key or sender.ip_hash,
+            article_id=article.pk,
+            day=timezone.localdate(now),
         ),
         sender_hash=sender.ip_hash,
         author_key=sender.browser_key,
@@ -262,6 +319,7 @@ def can_author_change(comment: Comment, sender: Sender) -> bool:
 
 
 def _locked_own_comment(comment: Comment, sender: Sender) -> Comment:
+    _check_not_banned(sender)
     _lock(_LOCK_ARTICLE, comment.article_id)
     comment = Comment.objects.get(pk=comment.pk)
     if not can_author_change(comment, sender):
@@ -307,39 +365,95 @@ def _current_counts(comment_id: int, value: int) -> VoteResult:
     return VoteResult(upvotes=up, downvotes=down, value=value)
 
 
+def _window_start(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def _count_action(scope: str, key: str, now: datetime, *, window: int = 60) -> int:
+    """Add one action to ``key``'s counter for the current window; the new count.
+
+    The row stays locked until the transaction ends, so concurrent actions of one key add up
+    exactly; a refused action rolls its count back with the transaction."""
+    start = _window_start(now, window)
+    table = ActionCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, key, window_start, count) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (scope, key, window_start) "
+            f"DO UPDATE SET count = {table}.count + 1 RETURNING count",
+            [scope, key, start],
+        )
+        count = cursor.fetchone()[0]
+        # Now and then a new window row also clears windows older than a day.
+        if count == 1 and random.random() < 0.01:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE window_start < %s", [now - timedelta(days=1)]
+            )
+    return count
+
+
+def _check_vote_rate(voter: Sender, now: datetime) -> None:
+    browser = _count_action("vote:browser", voter.browser_key, now)
+    address = _count_action("vote:address", voter.ip_hash, now)
+    if browser > comment_settings.VOTES_PER_MINUTE:
+        raise CommentError(
+            _("You are voting too quickly. Please wait a minute and try again."),
+            code="rate_limited",
+            status=429,
+        )
+    if address > comment_settings.ADDRESS_VOTES_PER_MINUTE:
+        raise CommentError(
+            _("Too many votes are coming from your network. Please wait a minute and try again."),
+            code="rate_limited",
+            status=429,
+        )
+
+
+def _check_address_vote_budget(target: Comment, voter: Sender, now: datetime) -> None:
+    """At most VOTE_ADDRESS_LIMIT new votes per comment and address within the window: a brake
+    on cookie-clearing scripts that still lets a family, an office or a carrier NAT vote."""
+    _lock(
+        _LOCK_ADDRESS_VOTES, _hash_lock_key(keyed_hash("vote-lock", f"{voter.ip_hash}:{target.pk}"))
+    )
+    since = now - timedelta(seconds=comment_settings.VOTE_ADDRESS_WINDOW)
+    recent = Vote.objects.filter(
+        comment_id=target.pk, ip_hash=voter.ip_hash, created_at__gte=since
+    ).count()
+    if recent >= comment_settings.VOTE_ADDRESS_LIMIT:
+        raise CommentError(
+            _(
+                "This comment has already received many votes from your network. Votes from "
+                "your connection cannot be counted for now."
+            ),
+            code="address_limit",
+            status=429,
+        )
+
+
 @transaction.atomic
 def cast_vote(*, comment: Comment, voter: Sender, value: int) -> VoteResult:
-    """Vote up (1), down (-1) or withdraw (0); one vote per browser and per address."""
+    """Vote up (1), down (-1) or withdraw (0). A vote belongs to the browser that cast it: no
+    other browser sees, changes or withdraws it, whatever address they share."""
     if value not in (1, -1, 0):
         raise CommentError(_("Unknown vote."), code="invalid")
+    if not voter.browser_key:
+        raise CommentError(
+            _("Voting needs cookies. Please allow cookies for this site and try again."),
+            code="no_cookie",
+        )
     now = timezone.now()
-    _lock(_LOCK_SENDER, _hash_lock_key(voter.ip_hash))
     _lock(_LOCK_VOTER, _hash_lock_key(voter.browser_key))
     _check_not_banned(voter)
     target = Comment.objects.on_published_articles().visible().filter(pk=comment.pk).first()
     if target is None:
         raise CommentError(_("This comment cannot be voted on."), code="not_found", status=404)
 
-    window_start = now - timedelta(seconds=comment_settings.VOTE_IP_WINDOW)
-    candidates = Vote.objects.filter(comment_id=target.pk).filter(
-        Q(voter_key=voter.browser_key) | Q(ip_hash=voter.ip_hash, updated_at__gte=window_start)
-    )
-    # This browser's own vote first; else the address's recent vote (cookies were cleared).
-    existing = sorted(candidates, key=lambda vote: vote.voter_key != voter.browser_key)
-    vote = existing[0] if existing else None
+    vote = Vote.objects.filter(comment_id=target.pk, voter_key=voter.browser_key).first()
     old = vote.value if vote else 0
     if old == value:
         return _current_counts(target.pk, value)
-
-    recent_votes = Vote.objects.filter(
-        ip_hash=voter.ip_hash, updated_at__gte=now - timedelta(minutes=1)
-    ).count()
-    if recent_votes >= comment_settings.VOTES_PER_MINUTE:
-        raise CommentError(
-            _("You are voting too quickly. Please wait a minute and try again."),
-            code="rate_limited",
-            status=429,
-        )
+    _check_vote_rate(voter, now)
 
     if value == 0:
         vote.delete()
@@ -347,6 +461,7 @@ def cast_vote(*, comment: Comment, voter: Sender, value: int) -> VoteResult:
         vote.value, vote.updated_at = value, now
         vote.save(update_fields=["value", "updated_at"])
     else:
+        _check_address_vote_budget(target, voter, now)
         Vote.objects.create(
             comment_id=target.pk,
             voter_key=voter.browser_key,
@@ -362,23 +477,86 @@ def cast_vote(*, comment: Comment, voter: Sender, value: int) -> VoteResult:
     return _current_counts(target.pk, value)
 
 
+def _check_report_rate(sender: Sender, now: datetime) -> None:
+    """A browser's hourly and daily report budgets, then its address's bigger ones."""
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    mine, here = Q(browser_key=sender.browser_key), Q(sender_hash=sender.ip_hash)
+    counts = Report.objects.filter(mine | here, created_at__gte=day_ago).aggregate(
+        browser_hour=Count("pk", filter=mine & Q(created_at__gte=hour_ago)),
+        browser_day=Count("pk", filter=mine),
+        address_hour=Count("pk", filter=here & Q(created_at__gte=hour_ago)),
+        address_day=Count("pk", filter=here),
+    )
+    if counts["browser_day"] >= comment_settings.REPORTS_PER_DAY or (
+        counts["address_day"] >= comment_settings.ADDRESS_REPORTS_PER_DAY
+    ):
+        raise CommentError(
+            _("The daily limit of reports has been reached. Please try again tomorrow."),
+            code="rate_limited",
+            status=429,
+        )
+    if counts["browser_hour"] >= comment_settings.REPORTS_PER_HOUR or (
+        counts["address_hour"] >= comment_settings.ADDRESS_REPORTS_PER_HOUR
+    ):
+        raise CommentError(
+            _("Too many reports have been sent. Please try again in an hour."),
+            code="rate_limited",
+            status=429,
+        )
+
+
+def _reports_hold(comment: Comment) -> bool:
+    """Whether the open reports come from enough different browsers AND networks.
+
+    Reports a moderator has dealt with (approving the comment resolves them) no longer count,
+    and neither do new reports from the networks they came from: the same wave cannot hold an
+    approved comment again."""
+    threshold = comment_settings.REPORT_HOLD_THRESHOLD
+    if not threshold:
+        return False
+    cleared = Report.objects.filter(comment=comment, resolved=True).values("network_hash")
+    wave = (
+        Report.objects.filter(comment=comment, resolved=False)
+        .exclude(network_hash__in=cleared)
+        .aggregate(
+            browsers=Count("browser_key", distinct=True),
+            networks=Count("network_hash", distinct=True),
+        )
+    )
+    return wave["browsers"] >= threshold and wave["networks"] >= threshold
+
+
 @transaction.atomic
 def report_comment(*, comment: Comment, reason: str, detail: str = "", sender: Sender) -> Report:
-    """Report a visible comment once per sender; enough reports put it on hold."""
+    """Report a visible comment once per browser, within the sender's report budgets; reports
+    from enough different browsers and networks put it on hold."""
+    if not sender.browser_key:
+        raise CommentError(
+            _("Reporting needs cookies. Please allow cookies for this site and try again."),
+            code="no_cookie",
+        )
+    now = timezone.now()
     _lock(_LOCK_SENDER, _hash_lock_key(sender.ip_hash))
+    _lock(_LOCK_VOTER, _hash_lock_key(sender.browser_key))
     _check_not_banned(sender)
     _lock(_LOCK_ARTICLE, comment.article_id)
     comment = Comment.objects.get(pk=comment.pk)
     if comment.status != Comment.Status.VISIBLE:
         raise CommentError(_("This comment is already being reviewed."), code="not_visible")
-    if Report.objects.filter(comment=comment, sender_hash=sender.ip_hash).exists():
+    if Report.objects.filter(comment=comment, browser_key=sender.browser_key).exists():
         raise CommentError(_("You have already reported this comment."), code="duplicate")
+    _check_report_rate(sender, now)
     report = Report.objects.create(
-        comment=comment, reason=reason, detail=detail, sender_hash=sender.ip_hash
+        comment=comment,
+        reason=reason,
+        detail=detail,
+        sender_hash=sender.ip_hash,
+        browser_key=sender.browser_key,
+        network_hash=sender.network,
+        created_at=now,
     )
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-    threshold = comment_settings.REPORT_HOLD_THRESHOLD
-    if threshold and comment.report_count + 1 >= threshold:
+    if _reports_hold(comment):
         Comment.objects.filter(pk=comment.pk).update(
             status=Comment.Status.HELD, held_reason="reports"
         )
@@ -445,10 +623,27 @@ def ban_sender(
     moderator: AbstractBaseUser,
     reason: str = "",
     days: int | None = None,
+    scope: str = Ban.Scope.PERSON,
 ) -> Ban:
-    """Ban the sender (IP hash) of a comment from posting, voting and reporting."""
+    """Ban the sender of a comment from posting, editing, voting and reporting.
+
+    ``scope`` PERSON (default): the comment's browser, and browsers new to its address for a
+    while (see Ban). ADDRESS: everyone behind the address, for floods; it always expires
+    (``days`` defaults to 1, at most ADDRESS_BAN_MAX_DAYS)."""
     _check_moderator(moderator)
+    if scope == Ban.Scope.ADDRESS:
+        days = days or 1
+        if days > comment_settings.ADDRESS_BAN_MAX_DAYS:
+            raise CommentError(
+                _("An address-wide ban can last at most %(days)d days.")
+                % {"days": comment_settings.ADDRESS_BAN_MAX_DAYS},
+                code="invalid",
+            )
+    elif scope != Ban.Scope.PERSON:
+        raise CommentError(_("Unknown ban scope."), code="invalid")
     ban = Ban.objects.create(
+        scope=scope,
+        browser_key=comment.author_key if scope == Ban.Scope.PERSON else "",
         sender_hash=comment.sender_hash,
         reason=reason,
         expires_at=Ban.expiry_after(days),

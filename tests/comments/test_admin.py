@@ -71,7 +71,12 @@ def test_bulk_hide_unhide_approve(client, article):
 
 
 def test_bulk_ban_sender_blocks_posting(client, article):
-    comment = CommentFactory(article=article, sender_hash=ip_hash("192.0.2.44"))
+    # Updated for issue 15: a ban names the comment's browser (and its address for new ones).
+    comment = CommentFactory(
+        article=article,
+        sender_hash=ip_hash("192.0.2.44"),
+        author_key=sender("192.0.2.44").browser_key,
+    )
     client.force_login(moderator())
     response = run_action(client, "ban_senders", [comment])
     assert "1人の投稿者を投稿禁止にしました。" in response.content.decode()

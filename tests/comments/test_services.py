@@ -28,10 +28,14 @@ from tests.factories import (
     NGWordFactory,
     editor,
     moderator,
-    sender,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def sender(ip: str = "192.0.2.1", browser: str | None = None) -> Sender:
+    """A reader: a browser (its own by default, one per address) on an address."""
+    return Sender.for_address(ip, browser or f"browser-{ip}")
 
 
 def post(article, body="本文です", *, parent=None, name="", who=None, **kwargs):
@@ -153,8 +157,9 @@ def test_rate_limit_per_sender_interval(article):
     with pytest.raises(CommentError) as refused:
         post(article, "二回目")
     assert refused.value.status == 429 and "秒" in str(refused.value.message)
-    # Another sender is not affected.
+    # Another browser is not affected, on another address or on the same one.
     assert post(article, "別の人", who=sender("192.0.2.50")).created
+    assert post(article, "同じ回線の別の人", who=sender("192.0.2.1", "neighbour")).created
     age(first, 16)
     assert post(article, "三回目").created
 
@@ -205,8 +210,8 @@ def test_ng_word_holds_the_comment_whatever_the_width_or_case(article):
 
 def test_banned_sender_cannot_post_vote_or_report(article):
     comment = CommentFactory(article=article)
-    BanFactory(sender_hash=ip_hash("192.0.2.66"))
     banned = sender("192.0.2.66")
+    BanFactory(sender_hash=ip_hash("192.0.2.66"), browser_key=banned.browser_key)
     with pytest.raises(CommentError) as refused:
         post(article, who=banned)
     assert refused.value.status == 403
@@ -217,7 +222,11 @@ def test_banned_sender_cannot_post_vote_or_report(article):
 
 
 def test_expired_ban_no_longer_applies(article):
-    BanFactory(sender_hash=ip_hash("192.0.2.66"), expires_at=timezone.now() - timedelta(hours=1))
+    BanFactory(
+        sender_hash=ip_hash("192.0.2.66"),
+        browser_key=sender("192.0.2.66").browser_key,
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
     assert post(article, who=sender("192.0.2.66")).created
 
 
@@ -290,36 +299,58 @@ def test_vote_stuffing_from_one_client_counts_once(article):
     assert Vote.objects.count() == 1
 
 
-def test_clearing_cookies_does_not_give_a_second_vote_from_the_same_address(article):
+def test_a_vote_belongs_to_its_browser_not_to_the_address(article):
+    # Updated for issue 15: the address used to stand for the reader for a day, so a second
+    # browser behind the same address saw, changed and withdrew the first one's vote.
     comment = CommentFactory(article=article)
     cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-a"), value=1)
     result = cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-b"), value=1)
-    assert (result.upvotes, result.downvotes) == (1, 0)
-    # The new cookie sees the address's vote and can change it.
-    result = cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-b"), value=-1)
-    assert (result.upvotes, result.downvotes) == (0, 1)
-    # Another address counts separately.
-    result = cast_vote(comment=comment, voter=sender("192.0.2.2", "cookie-c"), value=-1)
-    assert (result.upvotes, result.downvotes) == (0, 2)
+    assert (result.upvotes, result.downvotes) == (2, 0)
+    # B withdrawing withdraws B's vote only.
+    result = cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-b"), value=0)
+    assert (result.upvotes, result.downvotes, result.value) == (1, 0, 0)
+    assert Vote.objects.get().voter_key == sender("192.0.2.1", "cookie-a").browser_key
 
 
-def test_address_window_ends(article, settings):
-    settings.KIJI_COMMENTS_VOTE_IP_WINDOW = 60
+def test_new_votes_per_comment_and_address_are_capped(article, settings):
+    settings.KIJI_COMMENTS_VOTE_ADDRESS_LIMIT = 2
     comment = CommentFactory(article=article)
-    cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-a"), value=1)
-    Vote.objects.update(updated_at=timezone.now() - timedelta(seconds=120))
-    result = cast_vote(comment=comment, voter=sender("192.0.2.1", "cookie-b"), value=1)
-    assert result.upvotes == 2
-
-
-def test_votes_are_rate_limited_per_address(article, settings):
-    settings.KIJI_COMMENTS_VOTES_PER_MINUTE = 3
-    comments = [CommentFactory(article=article) for _ in range(4)]
-    for comment in comments[:3]:
-        cast_vote(comment=comment, voter=sender(), value=1)
-    with pytest.raises(CommentError) as refused:
-        cast_vote(comment=comments[3], voter=sender(), value=1)
+    for browser in ("a", "b"):
+        cast_vote(comment=comment, voter=sender("192.0.2.1", browser), value=1)
+    with pytest.raises(CommentError, match="ネットワーク") as refused:
+        cast_vote(comment=comment, voter=sender("192.0.2.1", "c"), value=1)
     assert refused.value.status == 429
+    # Browsers that already voted may still change their vote; other addresses still count.
+    assert cast_vote(comment=comment, voter=sender("192.0.2.1", "a"), value=-1).value == -1
+    assert cast_vote(comment=comment, voter=sender("198.51.100.1", "d"), value=1).upvotes == 2
+    # Another comment has its own budget; the window ends.
+    other = CommentFactory(article=article)
+    assert cast_vote(comment=other, voter=sender("192.0.2.1", "c"), value=1).upvotes == 1
+    Vote.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert cast_vote(comment=comment, voter=sender("192.0.2.1", "c"), value=1).upvotes == 3
+
+
+def test_votes_are_rate_limited_per_browser_counting_every_press(article, settings):
+    settings.KIJI_COMMENTS_VOTES_PER_MINUTE = 3
+    comment = CommentFactory(article=article)
+    me = sender()
+    for value in (1, -1, 0):  # a vote, a flip and a withdrawal: three actions, no rows left
+        cast_vote(comment=comment, voter=me, value=value)
+    with pytest.raises(CommentError) as refused:
+        cast_vote(comment=comment, voter=me, value=1)
+    assert refused.value.status == 429
+    # Someone else behind the same address is not slowed down by it.
+    assert cast_vote(comment=comment, voter=sender("192.0.2.1", "other"), value=1).upvotes == 1
+
+
+def test_votes_are_rate_limited_per_address_with_a_bigger_budget(article, settings):
+    settings.KIJI_COMMENTS_ADDRESS_VOTES_PER_MINUTE = 4
+    comments = [CommentFactory(article=article) for _ in range(5)]
+    for n, comment in enumerate(comments[:4]):
+        cast_vote(comment=comment, voter=sender("192.0.2.1", f"b{n}"), value=1)
+    with pytest.raises(CommentError, match="ネットワーク"):
+        cast_vote(comment=comments[4], voter=sender("192.0.2.1", "b9"), value=1)
+    assert cast_vote(comment=comments[4], voter=sender("198.51.100.9"), value=1).upvotes == 1
 
 
 def test_hidden_comment_cannot_be_voted_on(article):
@@ -345,7 +376,8 @@ def test_reports_hold_a_comment_at_the_threshold(article, settings):
     with pytest.raises(CommentError, match="すでに通報"):
         report_comment(comment=comment, reason="abuse", sender=sender("192.0.2.1"))
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.VISIBLE
-    report_comment(comment=comment, reason="spam", sender=sender("192.0.2.2"))
+    # Updated for issue 15: a hold needs different browsers in different networks.
+    report_comment(comment=comment, reason="spam", sender=sender("198.51.100.2"))
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HELD and comment.report_count == 2
     article.refresh_from_db()
@@ -387,7 +419,7 @@ def test_editors_and_readers_cannot_moderate(article):
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.VISIBLE
 
 
-def test_ban_sender_blocks_that_address(article):
+def test_ban_sender_blocks_that_browser(article):
     comment = post(article, "荒らし", who=sender("192.0.2.13")).comment
     ban = ban_sender(comment=comment, moderator=moderator(), reason="荒らし", days=7)
     assert ban.is_active and ban.expires_at > timezone.now() + timedelta(days=6)
