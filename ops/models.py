@@ -14,7 +14,13 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
-        indexes = [models.Index(fields=["address_hash", "created_at"], name="loginfailure_address")]
+        indexes = [
+            models.Index(fields=["address_hash", "created_at"], name="loginfailure_address"),
+            models.Index(
+                fields=["address_hash", "username", "created_at"],
+                name="loginfailure_address_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.created_at:%Y-%m-%d %H:%M}"

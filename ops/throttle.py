@@ -1,8 +1,21 @@
-"""Admin login throttling: too many failures from one address or for one account lock it out
-for a while, with a clear message. State is in the database, so every worker sees it."""
+"""Admin login throttling that strangers cannot turn against staff.
+
+A lock is per (account, address): failures for one account from one address lock that account
+out *from that address only*, so an attacker hammering a moderator's name from anywhere never
+stops the moderator logging in from their own connection. A per-address cap (failures for any
+account) stops one address from guessing across many accounts. State is in the database, so
+every worker and host sees it; addresses are stored as keyed hashes, an IPv6 address as its
+/64 (one subscriber can rotate through a whole /64).
+
+django-axes was read and not adopted: it compares the largest count over all its lockout
+parameter sets with one failure limit, so "5 per account and address, 20 per address" cannot be
+expressed; it stores raw IP addresses, user agents and request data; and it needs its own
+authentication backend and middleware. The rule here is two indexed counts.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from django import forms
@@ -16,17 +29,33 @@ from config.net import client_ip
 from ops.models import LoginFailure
 
 
-def _address_hash(request) -> str:
-    return salted_hmac("kiji.ops.login", client_ip(request), algorithm="sha256").hexdigest()
+def _address(ip: str) -> str:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def address_hash(request) -> str:
+    """Keyed hash of the client's address (IPv6: its /64)."""
+    return salted_hmac(
+        "kiji.ops.login", _address(client_ip(request)), algorithm="sha256"
+    ).hexdigest()
 
 
 def is_locked_out(*, username: str, address_hash: str) -> bool:
-    """Whether this account or this address has failed too often within the window."""
+    """Whether this account has failed too often from this address, or this address has failed
+    too often for any accounts, within the window."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_WINDOW)
-    recent = LoginFailure.objects.filter(created_at__gte=since)
+    from_here = LoginFailure.objects.filter(address_hash=address_hash, created_at__gte=since)
     return (
-        recent.filter(username=username.lower()).count() >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or recent.filter(address_hash=address_hash).count() >= settings.LOGIN_FAILURES_PER_ADDRESS
+        from_here.filter(username=username.lower()).count() >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        or from_here.count() >= settings.LOGIN_FAILURES_PER_ADDRESS
     )
 
 
@@ -40,8 +69,8 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
 
     def clean(self) -> dict:
         username = (self.cleaned_data.get("username") or "").strip()
-        address_hash = _address_hash(self.request)
-        if is_locked_out(username=username, address_hash=address_hash):
+        here = address_hash(self.request)
+        if is_locked_out(username=username, address_hash=here):
             raise forms.ValidationError(
                 self.error_messages["locked_out"],
                 code="locked_out",
@@ -50,7 +79,7 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            LoginFailure.objects.create(username=username.lower()[:150], address_hash=address_hash)
+            LoginFailure.objects.create(username=username.lower()[:150], address_hash=here)
             raise
-        LoginFailure.objects.filter(username=username.lower()).delete()
+        LoginFailure.objects.filter(username=username.lower(), address_hash=here).delete()
         return cleaned
