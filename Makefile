@@ -51,12 +51,13 @@ serve: install messages
 	$(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
 
 # Deploy step before reloading gunicorn: dependencies, translations, migrations, static files.
-# Migrations are written to be safe while the old code still serves (see README).
+# The deploy checks come first: a placeholder or short SECRET_KEY stops here, before anything
+# changes. Migrations are written to be safe while the old code still serves (see README).
 upgrade: install messages
+	$(MANAGE) check --deploy
 	$(MANAGE) migrate --noinput
 	$(MANAGE) regenerate_renditions --missing
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) check --deploy
 
 lint: install-dev
 	$(BIN)/ruff check .

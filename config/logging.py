@@ -2,12 +2,17 @@
 
 Records below WARNING go to stdout, WARNING and above to stderr, so a process manager can
 route errors separately. The request id comes from RequestIdMiddleware (config/middleware.py).
+Every line is stamped in UTC (``time=2026-11-26T10:31:55.123Z``), whatever the process's time
+zone: Django sets it to TIME_ZONE in the processes that load the settings, the gunicorn master
+does not load them, and one log must not mix two zones. gunicorn's own lines (master, workers,
+access log) use the same formatter (deploy/gunicorn.conf.py).
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import time
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -39,11 +44,22 @@ def _quote(value: object) -> str:
 
 
 class KeyValueFormatter(logging.Formatter):
-    """time=… level=… logger=… request_id=… msg="…" (plus exc=… for tracebacks)."""
+    """time=… level=… logger=… request_id=… msg="…" (plus exc=… for tracebacks).
+
+    gunicorn's access lines are key=value already (deploy/gunicorn.conf.py) and carry their
+    own request id: they follow the time, level and logger as they are.
+    """
+
+    converter = time.gmtime
 
     def format(self, record: logging.LogRecord) -> str:
+        stamp = f"{self.formatTime(record, '%Y-%m-%dT%H:%M:%S')}.{int(record.msecs):03d}Z"
+        if record.name == "gunicorn.access":
+            return f"time={stamp} level={record.levelname} logger=gunicorn.access " + (
+                record.getMessage().replace("\n", "\\n")
+            )
         fields = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": stamp,
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),

@@ -4,8 +4,14 @@ Used by `make run`, `make serve` and the systemd unit in this folder:
     gunicorn config.wsgi --config deploy/gunicorn.conf.py
 """
 
+import logging
 import multiprocessing
 import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KIJI_VAR_DIR") or ROOT / "var")
 
 bind = os.environ.get("KIJI_BIND", "127.0.0.1:8000")
 # Two workers per core plus one: the usual starting point for a sync, database-bound app.
@@ -19,14 +25,55 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-# Access log as key=value on stdout (request time in ms, the request id the app returns);
-# gunicorn's own errors on stderr.
+# Control socket (gunicornc): gunicorn's default is one per user ($XDG_RUNTIME_DIR/gunicorn.ctl),
+# so every instance on a machine would fight over it. Here each instance has its own, named
+# after its bind address (two instances cannot share one): var/gunicorn-127.0.0.1-8000.ctl.
+# GUNICORN_CONTROL_SOCKET=/path/x.ctl chooses another path, "off" disables it.
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if _control.lower() in {"off", "0", "no", "false", "none"}:
+    control_socket_disable = True
+else:
+    control_socket = _control or str(
+        VAR_DIR / f"gunicorn-{re.sub(r'[^A-Za-z0-9._-]+', '-', bind).strip('-')}.ctl"
+    )
+# Logs: the same key=value lines as the app (config/logging.py), every one stamped in UTC, from
+# the master and from the workers alike (the workers' Django sets the process time zone to
+# TIME_ZONE, the master's stays the system's, so gunicorn's own local-time stamps disagreed).
+# Access log on stdout with the request time in ms and the request id the app returns.
 accesslog = "-"
 errorlog = "-"
 access_log_format = (
     'remote=%(h)s request="%(r)s" status=%(s)s bytes=%(b)s duration_ms=%(M)s '
     'request_id=%({x-request-id}o)s agent="%(a)s"'
 )
+# Python warnings (a missing static folder, a deprecation) become log lines of logger
+# py.warnings in the same format instead of bare text on stderr.
+logging.captureWarnings(True)
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"below_warning": {"()": "config.logging.MaxLevelFilter", "level": "WARNING"}},
+    "formatters": {"kv": {"()": "config.logging.KeyValueFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "kv",
+            "filters": ["below_warning"],
+        },
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "kv",
+            "level": "WARNING",
+        },
+    },
+    "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["stdout", "stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout", "stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
 
 
 def on_starting(server) -> None:

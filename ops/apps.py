@@ -6,3 +6,7 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        # Operator checks (``check --deploy``): registered once the apps are loaded.
+        import config.checks  # noqa: F401
