@@ -71,6 +71,13 @@ test: install-dev messages lint
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
+# Checks against external corpora that are not part of the repository (WordPress's theme unit
+# test export in ../shared/data/wordpress, or KIJI_WORDPRESS_CORPUS): `make test` never needs
+# them; here a missing folder fails instead of skipping.
+.PHONY: test-compat
+test-compat: install-dev messages
+	KIJI_WPIMPORT_COMPAT=1 $(BIN)/pytest tests/wpimport/compat $(PYTEST_ARGS)
+
 backup: install
 	$(MANAGE) backup
 

@@ -1,8 +1,13 @@
 """Streaming reader of WordPress eXtended RSS (WXR) exports, every version WordPress has written.
 
-The file is fed to an expat pull parser in chunks and every top-level element of ``<channel>``
-(an author, a term, an item with its comments) is turned into a small record and dropped from
-the tree at once, so memory stays bounded by the largest single item, not by the file.
+The file is fed in chunks to defusedxml's ``DefusedXMLParser`` (expat underneath), which refuses
+a document type declaration, entity declarations and external references wherever they appear
+in the file. The parser's target builds one small tree per top-level element of ``<channel>``
+(an author, a term, an item with its comments), turns it into a record and forgets it, so
+memory stays bounded by the largest single record. A record may not exceed
+``max_record_bytes`` of input or ``max_record_elements`` elements, and elements nested deeper
+than anything a WordPress export holds are not built at all: a hostile file gets a clean error,
+never unbounded memory. Every record carries the line it starts on, for warnings and errors.
 
 Namespaces differ between versions (``http://wordpress.org/export/1.0/``, ``…/1.1/``,
 ``https://wordpress.org/export/1.2/``, the ``excerpt`` namespace under each); elements are
@@ -12,13 +17,26 @@ Core), not by one exact URI.
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser
+
 CHUNK_SIZE = 256 * 1024
+# The largest single record (an item with all its comments) read into memory. A real post with
+# ten thousand comments is a few megabytes.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+MAX_RECORD_ELEMENTS = 1_000_000
+# rss > channel > item > wp:comment > wp:commentmeta > wp:meta_key: nothing deeper is read.
+MAX_DEPTH = 6
+# WordPress ids are unsigned integers; larger values (or text) are treated as a missing id.
+MAX_ID = 2**31 - 1
+LINE_ATTRIBUTE = "{urn:kiji:wxr}line"
 
 
 class WxrError(Exception):
@@ -32,6 +50,7 @@ class WxrError(Exception):
 @dataclass
 class Author:
     login: str
+    line: int = 0
     email: str = ""
     display_name: str = ""
     first_name: str = ""
@@ -48,6 +67,7 @@ class Term:
     parent_slug: str = ""
     term_id: int | None = None
     description: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -73,6 +93,8 @@ class WxrComment:
     type: str = ""
     parent: int = 0
     meta: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+    raw_id: str = ""  # the text of <wp:comment_id>, for messages about a missing or bad id
 
 
 @dataclass
@@ -97,6 +119,12 @@ class Item:
     password: str = ""
     is_sticky: bool = False
     attachment_url: str = ""
+    guid: str = ""
+    pub_date: str = ""  # the RSS <pubDate>: a last resort when both WordPress dates are unusable
+    line: int = 0
+    raw_id: str = ""  # the text of <wp:post_id>, for messages about a missing or bad id
+    # The key the importer files this item under (its WordPress id, or one derived from it).
+    key: str = ""
     terms: list[ItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[WxrComment] = field(default_factory=list)
@@ -146,11 +174,17 @@ def _text(element: ET.Element) -> str:
     return (element.text or "").strip()
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value.strip())
-    except (TypeError, ValueError):
+def _id(value: str | None) -> int:
+    """A WordPress id (1…2³¹−1), or 0 when missing, not a plain number or out of range."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
         return 0
+    number = int(text)
+    return number if 0 < number <= MAX_ID else 0
+
+
+def _line(element: ET.Element) -> int:
+    return int(element.get(LINE_ATTRIBUTE, "0"))
 
 
 def _fields(element: ET.Element) -> dict[str, str]:
@@ -177,6 +211,7 @@ def _meta(element: ET.Element, tag: str) -> dict[str, str]:
 def _author(element: ET.Element) -> Author:
     values = _fields(element)
     return Author(
+        line=_line(element),
         login=values.get("wp:author_login", "").strip(),
         email=values.get("wp:author_email", "").strip(),
         display_name=values.get("wp:author_display_name", "").strip(),
@@ -187,7 +222,13 @@ def _author(element: ET.Element) -> Author:
 
 def _term(element: ET.Element, kind: str) -> Term:
     values = _fields(element)
-    term_id = _int(values.get("wp:term_id", "")) or None
+    term_id = _id(values.get("wp:term_id", "")) or None
+    term = _term_values(values, kind, term_id)
+    term.line = _line(element)
+    return term
+
+
+def _term_values(values: dict[str, str], kind: str, term_id: int | None) -> Term:
     if kind == "wp:category":
         return Term(
             taxonomy="category",
@@ -218,7 +259,9 @@ def _term(element: ET.Element, kind: str) -> Term:
 def _comment(element: ET.Element) -> WxrComment:
     values = _fields(element)
     return WxrComment(
-        comment_id=_int(values.get("wp:comment_id", "")),
+        comment_id=_id(values.get("wp:comment_id", "")),
+        raw_id=values.get("wp:comment_id", "").strip()[:40],
+        line=_line(element),
         author=values.get("wp:comment_author", "").strip(),
         email=values.get("wp:comment_author_email", "").strip(),
         url=values.get("wp:comment_author_url", "").strip(),
@@ -228,7 +271,7 @@ def _comment(element: ET.Element) -> WxrComment:
         content=values.get("wp:comment_content", ""),
         approved=values.get("wp:comment_approved", "1").strip(),
         type=values.get("wp:comment_type", "").strip(),
-        parent=_int(values.get("wp:comment_parent", "")),
+        parent=_id(values.get("wp:comment_parent", "")),
         meta=_meta(element, "wp:commentmeta"),
     )
 
@@ -236,7 +279,11 @@ def _comment(element: ET.Element) -> WxrComment:
 def _item(element: ET.Element) -> Item:
     values = _fields(element)
     item = Item(
-        post_id=_int(values.get("wp:post_id", "")),
+        post_id=_id(values.get("wp:post_id", "")),
+        raw_id=values.get("wp:post_id", "").strip()[:40],
+        line=_line(element),
+        guid=(values.get("guid") or "").strip(),
+        pub_date=(values.get("pubDate") or "").strip(),
         post_type=values.get("wp:post_type", "post").strip() or "post",
         title=(values.get("title") or "").strip(),
         link=(values.get("link") or "").strip(),
@@ -250,7 +297,7 @@ def _item(element: ET.Element) -> Item:
         comment_status=values.get("wp:comment_status", "open").strip() or "open",
         post_name=values.get("wp:post_name", "").strip(),
         status=values.get("wp:status", "publish").strip() or "publish",
-        post_parent=_int(values.get("wp:post_parent", "")),
+        post_parent=_id(values.get("wp:post_parent", "")),
         password=values.get("wp:post_password", "").strip(),
         is_sticky=values.get("wp:is_sticky", "0").strip() == "1",
         attachment_url=values.get("wp:attachment_url", "").strip(),
@@ -271,89 +318,229 @@ def _item(element: ET.Element) -> Item:
     return item
 
 
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+class _RecordBuilder:
+    """Parser target: builds one tree per element at depth 3 (the children of ``<channel>``)
+    and queues it with the line it starts on; nothing above or far below is ever built."""
+
+    def __init__(self, *, max_elements: int) -> None:
+        self.max_elements = max_elements
+        self.expat = None  # the parser, for line numbers; set once the parser exists
+        self.depth = 0
+        self.in_channel = False
+        self.saw_root = False
+        self.channels = 0
+        self.builder: ET.TreeBuilder | None = None
+        self.elements = 0
+        self.record_line = 0
+        self.ready: list[ET.Element] = []
+
+    def _line(self) -> int:
+        return self.expat.CurrentLineNumber if self.expat is not None else 0
+
+    def start(self, tag: str, attrs: dict) -> None:
+        self.depth += 1
+        depth = self.depth
+        if depth == 1:
+            self.saw_root = True
+            if tag != "rss":
+                raise WxrError(
+                    f"Not a WordPress export: the root element is <{tag[:80]}>, not <rss>.",
+                    line=self._line(),
+                )
+        elif depth == 2:
+            self.in_channel = tag == "channel"
+            self.channels += self.in_channel
+        elif depth == 3:
+            self.builder = ET.TreeBuilder()
+            self.elements = 0
+            self.record_line = self._line()
+        if 3 <= depth <= MAX_DEPTH:
+            self.elements += 1
+            if self.elements > self.max_elements:
+                raise WxrError(
+                    f"The element that starts at line {self.record_line} has more than "
+                    f"{self.max_elements} elements inside it; no WordPress export item is "
+                    "that large.",
+                    line=self.record_line,
+                )
+            if depth <= 4:  # records and their comments remember where they start
+                attrs = {**attrs, LINE_ATTRIBUTE: str(self._line())}
+            self.builder.start(tag, attrs)
+
+    def end(self, tag: str) -> None:
+        depth = self.depth
+        self.depth -= 1
+        if 3 <= depth <= MAX_DEPTH:
+            self.builder.end(tag)
+            if depth == 3:
+                element = self.builder.close()
+                self.builder = None
+                if self.in_channel:
+                    self.ready.append(element)
+
+    def data(self, text: str) -> None:
+        if 3 <= self.depth <= MAX_DEPTH:
+            self.builder.data(text)
+
+    def close(self) -> None:
+        return None
+
+
+_DECLARED_ENCODING_RE = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""
+)
+# What expat reads by itself; anything else is decoded by Python and handed over as UTF-8.
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf-16", "iso8859-1", "latin-1", "ascii"})
+
+
+def _transcoder(head: bytes) -> codecs.IncrementalDecoder | None:
+    """A decoder for the encoding the XML declaration names, when expat cannot read it itself
+    (Shift_JIS, EUC-JP, … as old Japanese WordPress installations wrote)."""
+    match = _DECLARED_ENCODING_RE.match(head)
+    if match is None:
+        return None
+    try:
+        info = codecs.lookup(match.group(1).decode("ascii"))
+    except LookupError:
+        return None  # expat reports the unknown encoding with its line
+    if info.name in _EXPAT_ENCODINGS or info.name.startswith("utf-16"):
+        return None
+    return info.incrementaldecoder(errors="strict")
+
+
+def _refused(error: Exception, line: int | None) -> WxrError:
+    where = f" (line {line})" if line else ""
+    if isinstance(error, DTDForbidden):
+        message = (
+            f"The file declares a document type (<!DOCTYPE>){where}. WordPress exports never "
+            "do, and a declaration can define entities that expand in memory: refused."
+        )
+    elif isinstance(error, EntitiesForbidden):
+        message = (
+            f"The file declares an entity ({error.name}){where}. WordPress exports never do, "
+            "and entities can expand in memory or read other files: refused."
+        )
+    else:
+        message = (
+            f"The file refers to an external resource{where}. WordPress exports never do, "
+            "and reading it could reveal files of the server: refused."
+        )
+    return WxrError(message, line=line)
 
 
 def read_export(
-    path: str | Path, *, on_bytes: Callable[[int, int], None] | None = None
+    path: str | Path,
+    *,
+    on_bytes: Callable[[int, int], None] | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    max_record_elements: int = MAX_RECORD_ELEMENTS,
 ) -> Iterator[Record]:
     """Yield the channel facts, authors, terms and items of the export at ``path``, in order.
 
     ``on_bytes(read, total)`` is called after each chunk. Raises WxrError naming the line for a
-    malformed or truncated file, or one that is not a WordPress export.
+    malformed, truncated or hostile file, or one that is not a WordPress export.
     """
     path = Path(path)
     total = path.stat().st_size
-    parser = ET.XMLPullParser(events=("start", "end"))
-    depth = 0
-    channel: ET.Element | None = None
+    target = _RecordBuilder(max_elements=max_record_elements)
     facts = Channel()
     facts_sent = False
     done = 0
-    first = True
+    record_start = 0  # bytes read when the last record ended
+    lines_before = 1  # for decoding errors: the line the current chunk starts on
     with path.open("rb") as stream:
+        head = stream.read(1024)
+        stream.seek(0)
+        decoder = _transcoder(head)
+        # defusedxml's parser (the one its iterparse uses) with our own target; DTDs are
+        # refused outright too: a WXR file never has one.
+        parser = DefusedXMLParser(
+            target=target,
+            encoding="utf-8" if decoder else None,
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        )
+        target.expat = parser.parser
         while True:
             chunk = stream.read(CHUNK_SIZE)
-            if first:
-                # WXR never declares a DTD; refusing one keeps entity tricks out of the parser.
-                if _DOCTYPE_RE.search(chunk[:4096]):
-                    raise WxrError("The file declares a DOCTYPE; WordPress exports never do.")
-                first = False
             try:
-                if chunk:
-                    parser.feed(chunk)
-                else:
+                data = chunk
+                if decoder is not None:
+                    text = decoder.decode(chunk, final=not chunk)
+                    lines_before += text.count("\n")
+                    data = text.encode("utf-8")
+                if data:
+                    parser.feed(data)
+                if not chunk:
                     parser.close()
-                events = list(parser.read_events())
+            except UnicodeDecodeError as error:
+                line = lines_before + chunk[: max(error.start, 0)].count(b"\n")
+                raise WxrError(
+                    f"The file says it is written in {error.encoding}, but the bytes at line "
+                    f"{line} are not: save the export again as UTF-8.",
+                    line=line,
+                ) from None
+            except LookupError as error:
+                raise WxrError(
+                    f"The file's encoding cannot be read ({error}): save the export again as "
+                    "UTF-8.",
+                    line=1,
+                ) from None
+            except ValueError as error:
+                if isinstance(error, DTDForbidden | EntitiesForbidden | ExternalReferenceForbidden):
+                    raise _refused(error, target.expat.CurrentLineNumber) from None
+                raise WxrError(f"The file cannot be read: {error}.", line=None) from None
             except ET.ParseError as error:
                 line, column = getattr(error, "position", (None, None))
                 raise WxrError(
                     f"The XML is malformed or truncated at line {line}, column {column}: {error}",
                     line=line,
                 ) from None
-            for event, element in events:
-                if event == "start":
-                    depth += 1
-                    if depth == 1 and element.tag != "rss":
-                        raise WxrError(
-                            f"Not a WordPress export: the root element is <{element.tag}>, "
-                            "not <rss>."
-                        )
-                    if depth == 2 and element.tag == "channel":
-                        channel = element
-                    continue
-                if depth == 3 and channel is not None:
-                    name = _short_name(element.tag)
-                    if name == "item":
-                        if not facts_sent:
-                            if not facts.wxr_version:
-                                raise WxrError(
-                                    "Not a WordPress export: no <wp:wxr_version> before the "
-                                    "first item."
-                                )
-                            facts_sent = True
-                            yield facts
-                        yield _item(element)
-                    elif name == "wp:author":
-                        yield _author(element)
-                    elif name in {"wp:category", "wp:tag", "wp:term"}:
-                        yield _term(element, name)
-                    elif name == "wp:wxr_version":
-                        facts.wxr_version = _text(element)
-                    elif name == "wp:base_site_url":
-                        facts.base_site_url = _text(element)
-                    elif name == "wp:base_blog_url":
-                        facts.base_blog_url = _text(element)
-                    elif name == "link":
-                        facts.link = _text(element)
-                    channel.remove(element)
-                depth -= 1
             done += len(chunk)
+            if target.ready:
+                record_start = done
+            elif done - record_start > max_record_bytes and target.depth >= 2:
+                line = target.record_line if target.depth >= 3 else None
+                raise WxrError(
+                    f"More than {max_record_bytes // (1024 * 1024)} MB without the end of an "
+                    f"item (the element starting at line {line or '?'}); no WordPress export "
+                    "item is that large.",
+                    line=line,
+                )
+            records, target.ready = target.ready, []
+            for element in records:
+                name = _short_name(element.tag)
+                if name == "item":
+                    if not facts_sent:
+                        if not facts.wxr_version:
+                            raise WxrError(
+                                "Not a WordPress export: no <wp:wxr_version> before the first "
+                                f"item (line {_line(element)}).",
+                                line=_line(element),
+                            )
+                        facts_sent = True
+                        yield facts
+                    yield _item(element)
+                elif name == "wp:author":
+                    yield _author(element)
+                elif name in {"wp:category", "wp:tag", "wp:term"}:
+                    yield _term(element, name)
+                elif name == "wp:wxr_version":
+                    facts.wxr_version = _text(element)[:20]
+                elif name == "wp:base_site_url":
+                    facts.base_site_url = _text(element)[:500]
+                elif name == "wp:base_blog_url":
+                    facts.base_blog_url = _text(element)[:500]
+                elif name == "link":
+                    facts.link = _text(element)[:500]
             if on_bytes is not None:
                 on_bytes(done, total)
             if not chunk:
                 break
-    if channel is None:
+    if not target.saw_root:
+        raise WxrError("Not a WordPress export: the file holds no XML element.", line=1)
+    if not target.channels:
         raise WxrError("Not a WordPress export: no <channel> element.")
     if not facts.wxr_version:
         raise WxrError("Not a WordPress export: no <wp:wxr_version> in the channel.")

@@ -21,10 +21,10 @@ def upload(client, name: str, content: bytes):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_editor_uploads_an_export_and_watches_it_finish(client, theme_file):
+def test_editor_uploads_an_export_and_watches_it_finish(client, features_file):
     client.force_login(editor())
     assert client.get(ADD_URL).status_code == 200
-    response = upload(client, "export.xml", theme_file.read_bytes())
+    response = upload(client, "export.xml", features_file.read_bytes())
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:wpimport_importrun_change", args=[run.pk])
@@ -32,20 +32,20 @@ def test_editor_uploads_an_export_and_watches_it_finish(client, theme_file):
 
     state = client.get(reverse("admin:wpimport_importrun_status", args=[run.pk])).json()
     assert state["status"] == "done" and state["finished"] is True
-    assert state["report"]["counts"]["post"]["created"] == 58
+    assert state["report"]["counts"]["post"]["created"] == 17
     assert state["progress"]["percent"] == 100
-    assert Article.objects.count() == 79 and Comment.objects.count() == 29
+    assert Article.objects.count() == 20 and Comment.objects.count() == 13
     page = client.get(response["Location"])
     assert page.status_code == 200
     listing = client.get("/admin/wpimport/importrun/").content.decode()
     assert "export.xml" in listing
-    assert "58" in page.content.decode()
+    assert "17" in page.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_broken_upload_fails_with_its_line_and_imports_nothing(client, theme_file):
+def test_a_broken_upload_fails_with_its_line_and_imports_nothing(client, features_file):
     client.force_login(editor())
-    upload(client, "broken.xml", theme_file.read_bytes()[:300_000])
+    upload(client, "broken.xml", features_file.read_bytes()[:20_000])
     run = ImportRun.objects.get()
     wait_for(run.pk, timeout=120)
     run.refresh_from_db()

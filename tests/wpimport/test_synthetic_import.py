@@ -12,7 +12,7 @@ from django.test import override_settings
 from blog.models import Article, Category, Image
 from comments.models import Comment
 from tests.factories import png_bytes
-from tests.wpimport.test_theme_import import assert_valid_trees
+from tests.wpimport.trees import assert_valid_trees
 from wpimport import synthetic as wxr
 from wpimport.importer import import_wordpress
 

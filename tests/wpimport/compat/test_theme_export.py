@@ -1,8 +1,7 @@
-"""Importing WordPress's own theme unit test export: counts, trees, states, URLs, idempotence."""
+"""Importing WordPress's own theme unit test export (outside the repository, ``make test-compat``):
+counts, trees, states, URLs, idempotence."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,30 +11,12 @@ from taggit.models import Tag, TaggedItem
 from blog.models import Article, Category
 from comments.models import Comment
 from tests.factories import ArticleFactory
+from tests.wpimport.trees import assert_valid_trees
 from wpimport.importer import import_wordpress
 from wpimport.models import LegacyRedirect, WordPressObject
 from wpimport.wxr import WxrError
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_valid_trees(comments: list[Comment]) -> None:
-    """Every thread is a correct nested set: lft/rght 1..2n, children inside parents."""
-    by_id = {c.pk: c for c in comments}
-    trees = defaultdict(list)
-    for c in comments:
-        trees[c.tree_id].append(c)
-        if c.parent_id is None:
-            assert c.level == 0
-        else:
-            parent = by_id[c.parent_id]
-            assert parent.tree_id == c.tree_id
-            assert parent.lft < c.lft < c.rght < parent.rght
-            assert c.level == parent.level + 1
-    for nodes in trees.values():
-        assert sum(1 for n in nodes if n.parent_id is None) == 1
-        bounds = sorted(v for n in nodes for v in (n.lft, n.rght))
-        assert bounds == list(range(1, 2 * len(nodes) + 1))
 
 
 def snapshot() -> dict:
