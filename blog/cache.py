@@ -1,42 +1,48 @@
-"""Anonymous page caching that is never stale.
+"""The shared page: one document for every anonymous reader, cached and never stale.
 
-A reader page is cached as rendered HTML under a key made of its URL, its language and
+What an anonymous reader receives is the same bytes for everyone: no CSRF token (the anonymous
+endpoints are protected by Fetch Metadata, config.fetch_metadata), no own votes, no messages.
+Per-reader state comes from a small JSON endpoint that the page's script applies
+(``comments:me``). So a page can be cached in this process, in Redis, by nginx and by a CDN.
+
+A page is cached as gzip-compressed HTML under a key made of its path, the query parameters the
+page uses (``cache_params``; any other parameter never creates an entry), its language and
 *versions* read from PostgreSQL in one cheap query:
 
 - the article's version (``blog_articleversion``, article pages), which database triggers bump
-  on every change to the article row and to any of its comments (posting, editing, deleting,
-  votes, reports, moderation) — whatever code path or tool made the change;
+  on every change to the article row and to any of its comments;
 - the site version (``blog_siteversion``), which triggers bump when articles, categories or the
   visibility of any comment change, since lists, sidebars and counts show those;
 - the newest publish time that has come, so a scheduled article appears the moment its time
   comes, without a cron job and without any write.
 
-A write therefore changes the key and the next read renders afresh; a read without writes costs
-that one query. The cache is Django's: per process by default, shared across hosts with Redis.
+A write therefore changes the key and the next read renders afresh (article pages re-render only
+the comment thread that changed, see comments.fragments); a read without writes costs that one
+query. Versions and content are read from the same database (the request's one replica, see
+config.routers), so a page is never stored under a key newer than its content.
 
-Only anonymous readers without personal state share cached pages: staff (session cookie), a
-reader with a flash message, and a reader whose browser cookie marks their votes and comments
-get a freshly rendered page. The CSRF token is rendered as a placeholder and each response gets
-the reader's own token, so cached pages never share a token.
+Personal requests get a fresh render marked ``private, no-store``: staff (session cookie), a
+reader with a flash message, and a reader whose browser has personal state but no script to
+apply it (the browser cookie without the ``kiji_js`` cookie the script sets). A cache backend
+that fails (down, full) is logged and the page is rendered and served as if it missed.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from datetime import datetime, timedelta
+import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from config.net import client_ip
+logger = logging.getLogger("kiji.cache")
 
-CSRF_PLACEHOLDER = "kiji-csrf-placeholder-0f3c9a"
 # The deferred triggers that bump the site version at commit (migration blog 0005). Tests that
 # run inside one never-committed transaction make them immediate with SET CONSTRAINTS.
 SITE_VERSION_TRIGGERS = (
@@ -51,6 +57,7 @@ SITE_VERSION_TRIGGERS = (
     "comments_comment_site_update",
 )
 CACHE_TIMEOUT = 60 * 60  # versions make entries obsolete; the timeout only frees memory
+GZIP_LEVEL = 6
 
 _VERSIONS_SQL = """
 SELECT
@@ -58,105 +65,145 @@ SELECT
     (SELECT max(published_at) FROM blog_article WHERE status = 'published' AND published_at <= now()),
     (SELECT coalesce(v.version, 0) FROM blog_article a
        LEFT JOIN blog_articleversion v ON v.article_id = a.id
-      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= now()),
-    EXISTS (SELECT 1 FROM comments_vote v JOIN comments_comment c ON c.id = v.comment_id
-             WHERE v.ip_hash = %(ip_hash)s AND v.updated_at >= %(since)s AND c.article_id = %(article)s)
+      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= now())
 """
 
 
-def personal_cookies() -> tuple[str, ...]:
-    """Cookies whose presence makes a page personal (never served from the shared cache)."""
-    from comments.conf import comment_settings
-
-    return (settings.SESSION_COOKIE_NAME, "messages", comment_settings.BROWSER_COOKIE)
+def is_personal(request: HttpRequest) -> bool:
+    """Whether this reader's page must show something of their own (see module docstring)."""
+    cookies = request.COOKIES
+    if any(name in cookies for name in settings.KIJI_PERSONAL_COOKIES):
+        return True
+    return settings.KIJI_JS_COOKIE not in cookies and any(
+        name in cookies for name in settings.KIJI_SCRIPT_STATE_COOKIES
+    )
 
 
 def is_cacheable(request: HttpRequest) -> bool:
-    """GET/HEAD from a reader with no personal state."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    return not any(name in request.COOKIES for name in personal_cookies())
+    """GET/HEAD from a reader who gets the shared page."""
+    return request.method in ("GET", "HEAD") and not is_personal(request)
 
 
 def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple | None:
     """(site version, newest visible publish time, article version) in one query.
 
-    None when the page must not come from the shared cache: an article readers cannot see (the
-    view then answers 404 as usual), or a reader whose address voted on this article recently
-    (the page shows their votes, see comments.threads.Viewer.load_votes).
+    None for an article readers cannot see (the view then answers 404 as usual).
     """
-    from comments.conf import comment_settings
-    from comments.identity import ip_hash
-
-    params = {
-        "article": article_id or 0,
-        "ip_hash": ip_hash(client_ip(request)) if article_id else "",
-        "since": timezone.now() - timedelta(seconds=comment_settings.VOTE_IP_WINDOW),
-    }
-    # Read the versions where this request reads its content (a replica, or the primary for a
-    # reader who just wrote), so key and page always come from the same snapshot of the data.
     from blog.models import Article
 
     with connections[router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(_VERSIONS_SQL, params)
-        site_version, newest, article_version, address_voted = cursor.fetchone()
-    if article_id is not None and (article_version is None or address_voted):
+        cursor.execute(_VERSIONS_SQL, {"article": article_id or 0})
+        site_version, newest, article_version = cursor.fetchone()
+    if article_id is not None and article_version is None:
         return None
     return site_version, newest.isoformat() if isinstance(newest, datetime) else "", article_version
 
 
-def page_key(request: HttpRequest, versions: tuple) -> str:
-    """The cache key: URL with query, language and versions."""
-    raw = "|".join([request.get_full_path(), get_language() or "", *map(str, versions)])
+def page_key(request: HttpRequest, versions: tuple, params: tuple[str, ...] = ()) -> str:
+    """The cache key: path, the page's own query parameters, language and versions."""
+    query = [f"{name}={request.GET.get(name, '')}" for name in params if name in request.GET]
+    raw = "|".join([request.path, "&".join(query), get_language() or "", *map(str, versions)])
     return "kiji:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-class CachedPageMixin:
-    """For reader views: serve and store whole pages as described in the module docstring.
+def safe_get(key: str):
+    """cache.get that treats a failing backend as a miss."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache get failed", exc_info=True)
+        return None
 
-    Views name the article their page belongs to with ``cached_article_id()``; list pages
-    return None.
+
+def safe_set(key: str, value, timeout: int = CACHE_TIMEOUT) -> None:
+    """cache.set that never fails the request (a full or absent backend only costs time)."""
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache set failed", exc_info=True)
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def shared_response(request: HttpRequest, compressed: bytes, etag: str) -> HttpResponse:
+    """The stored page for this reader: gzip as stored, or decompressed for old clients."""
+    if accepts_gzip(request):
+        response = HttpResponse(compressed, content_type="text/html; charset=utf-8")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(
+            gzip.decompress(compressed), content_type="text/html; charset=utf-8"
+        )
+    response["ETag"] = etag
+    return response
+
+
+def mark_shared(response: HttpResponse) -> None:
+    """Headers of a page every anonymous reader shares: shared caches may keep it briefly."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.KIJI_SHARED_MAX_AGE,
+        stale_while_revalidate=settings.KIJI_STALE_WHILE_REVALIDATE,
+    )
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+
+
+def mark_personal(response: HttpResponse) -> None:
+    """Headers of a page made for one reader: nobody else may store it."""
+    patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+class CachedPageMixin:
+    """For reader views: serve and store shared pages as described in the module docstring.
+
+    Views name the article their page belongs to with ``cached_article_id()`` (list pages
+    return None) and the query parameters their page depends on in ``cache_params``.
     """
 
     page_cache = True
-    _page_cache_active = False
+    cache_params: tuple[str, ...] = ("page",)
+    shared = False
+    page_versions: tuple = ()
 
     def cached_article_id(self) -> int | None:
         return None
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not (self.page_cache and is_cacheable(request)):
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
+            mark_personal(response)
+            return response
         self.request, self.args, self.kwargs = request, args, kwargs
         versions = page_versions(request, self.cached_article_id())
         if versions is None:
-            return super().dispatch(request, *args, **kwargs)
-        key = page_key(request, versions)
+            response = super().dispatch(request, *args, **kwargs)
+            mark_personal(response)
+            return response
+        self.shared, self.page_versions = True, versions
+        key = page_key(request, versions, self.cache_params)
         etag = f'"{key[-32:]}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()
+            response["ETag"] = etag
         else:
-            html = cache.get(key)
-            if html is None:
-                self._page_cache_active = True
+            compressed = safe_get(key)
+            state = "hit"
+            if compressed is None:
+                state = "miss"
                 response = super().dispatch(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
                 if response.status_code != 200:
+                    mark_personal(response)
                     return response
-                html = response.content.decode()
-                cache.set(key, html, CACHE_TIMEOUT)
-            response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-            response["X-Page-Cache"] = "miss" if self._page_cache_active else "hit"
-        response["ETag"] = etag
-        # Browsers may keep the page but must revalidate (a 304 costs one query); shared caches
-        # must not store it, because it carries the reader's own CSRF token.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
+                compressed = gzip.compress(response.content, GZIP_LEVEL, mtime=0)
+                safe_set(key, compressed)
+            response = shared_response(request, compressed, etag)
+            response["X-Page-Cache"] = state
+        mark_shared(response)
         return response
-
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        if self._page_cache_active:
-            context["csrf_token"] = CSRF_PLACEHOLDER
-        return context

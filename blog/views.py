@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from blog.cache import CachedPageMixin
+from blog.cache import CachedPageMixin, safe_get, safe_set
 from blog.models import Article, Category
 from blog.preview import read_preview_token
-from comments.threads import comment_context
+from comments.fragments import thread_roots, threads_html
+from comments.services import is_open_for_comments
+from comments.threads import comment_context, comment_sort
 
 PAGE_SIZE = 20
 RELATED_COUNT = 6
@@ -72,17 +78,61 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     return previous, following
 
 
+# Where the comment threads go in the cached page frame (see ArticleDetailView.get).
+THREADS_MARKER = "<!--kiji:comment-threads-->"
+FRAME_TIMEOUT = 60 * 60
+
+
+def frame_key(article: Article, versions: tuple, sort: str) -> str:
+    """Key of an article page without its threads: the versions of everything around it
+    (site version, newest publish time) and every column of the article row itself."""
+    deferred = article.get_deferred_fields()
+    row = [
+        getattr(article, field.attname)
+        for field in Article._meta.concrete_fields
+        if field.attname not in deferred
+    ]
+    raw = repr((article.pk, versions[:2], sort, get_language(), row))
+    return "kiji:frame:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 class ArticleDetailView(CachedPageMixin, DetailView):
-    """The article page, canonical at /archives/<id>/. Readers only ever get published ones."""
+    """The article page, canonical at /archives/<id>/. Readers only ever get published ones.
+
+    The shared page is assembled from two cached parts: the frame (everything but the comment
+    threads, re-rendered when the article or the site around it changes) and one fragment per
+    comment thread (comments.fragments), so a vote re-renders one thread and no frame.
+    """
 
     template_name = "blog/article_detail.html"
     context_object_name = "article"
+    cache_params = ("sort",)
 
     def cached_article_id(self) -> int:
         return self.kwargs["pk"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        return Article.objects.published().select_related("category", "eyecatch", "author")
+        return (
+            Article.objects.published()
+            .select_related("category", "eyecatch", "author")
+            .defer("search_title", "search_head", "search_text", "search_grams")
+        )
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.object = article = self.get_object()
+        if not self.shared:
+            return self.render_to_response(self.get_context_data(object=article))
+        comments_open = is_open_for_comments(article)
+        roots = thread_roots(article, comments_open=comments_open)
+        sort = comment_sort(request)
+        key = frame_key(article, self.page_versions, sort)
+        frame = safe_get(key)
+        if frame is None:
+            response = self.render_to_response(self.get_context_data(object=article))
+            frame = response.render().content.decode()
+            safe_set(key, frame, FRAME_TIMEOUT)
+        threads = threads_html(article, roots=roots, sort=sort, comments_open=comments_open)
+        return HttpResponse(frame.replace(THREADS_MARKER, threads, 1))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -96,8 +146,9 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             previous_article=previous,
             next_article=following,
             related=related_articles(article, [tag.pk for tag in tags]),
+            comment_threads_html=mark_safe(THREADS_MARKER),
         )
-        context.update(comment_context(request=self.request, article=article))
+        context.update(comment_context(request=self.request, article=article, shared=self.shared))
         return context
 
 

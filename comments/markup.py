@@ -2,7 +2,8 @@
 
 Line breaks are kept; lines starting with ``>`` (or the full-width ``＞``) become quotes; http(s)
 URLs become links with ``rel="nofollow ugc noopener"``; ``>>N`` links to comment number N of
-the same article when it is shown there. Nothing a reader typed is ever emitted unescaped, and
+the same article: to ``#no-N``, the id comment N's element carries while it is shown (so the
+markup does not depend on other comments), or through an explicit number-to-URL map. Nothing a reader typed is ever emitted unescaped, and
 only http and https URLs are linked, so ``javascript:`` and friends stay plain text.
 """
 
@@ -21,7 +22,7 @@ _QUOTE_RE = re.compile(r"^(?:>|＞)(?!>|＞)|^(?:>|＞)(?:>|＞)(?!\d)")
 _TRAILING_PUNCTUATION = ".,;:!?"
 
 
-def _inline(line: str, anchors: Mapping[int, str]) -> str:
+def _inline(line: str, anchors: Mapping[int, str] | None, ref_base: str) -> str:
     parts: list[str] = []
     position = 0
     for match in _TOKEN_RE.finditer(line):
@@ -37,7 +38,7 @@ def _inline(line: str, anchors: Mapping[int, str]) -> str:
             )
         else:
             number = int(match.group("number"))
-            href = anchors.get(number)
+            href = anchors.get(number) if anchors is not None else f"{ref_base}#no-{number}"
             text = escape(match.group("ref"))
             parts.append(
                 f'<a class="comment__ref" href="{escape(href)}">{text}</a>' if href else text
@@ -47,9 +48,11 @@ def _inline(line: str, anchors: Mapping[int, str]) -> str:
     return "".join(parts)
 
 
-def render_body(body: str, anchors: Mapping[int, str] | None = None) -> SafeString:
-    """HTML for a comment body; ``anchors`` maps comment numbers to their URLs."""
-    anchors = anchors or {}
+def render_body(
+    body: str, anchors: Mapping[int, str] | None = None, *, ref_base: str = ""
+) -> SafeString:
+    """HTML for a comment body. ``>>N`` links to ``ref_base#no-N``, or, when ``anchors`` is
+    given, to ``anchors[N]`` (and stays text for numbers it lacks)."""
     blocks: list[str] = []
     quote: list[str] = []
     text: list[str] = []
@@ -69,10 +72,10 @@ def render_body(body: str, anchors: Mapping[int, str] | None = None) -> SafeStri
     for line in body.split("\n"):
         if _QUOTE_RE.match(line):
             flush_text()
-            quote.append(_inline(line, anchors))
+            quote.append(_inline(line, anchors, ref_base))
         else:
             flush_quote()
-            text.append(_inline(line, anchors))
+            text.append(_inline(line, anchors, ref_base))
     flush_quote()
     flush_text()
     # Safe: every reader-supplied part went through escape() above.

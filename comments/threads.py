@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from blog.models import Article
 from comments.conf import comment_settings
@@ -80,15 +78,18 @@ class Viewer:
         )
 
     def load_votes(self, comments: Q) -> None:
-        """This browser's votes, else its address's recent ones, in one query."""
-        window_start = timezone.now() - timedelta(seconds=comment_settings.VOTE_IP_WINDOW)
-        mine = Q(ip_hash=self.sender.ip_hash, updated_at__gte=window_start)
-        if self.sender.browser_key:
-            mine |= Q(voter_key=self.sender.browser_key)
-        rows = Vote.objects.filter(comments, mine).values_list("comment_id", "value", "voter_key")
-        for comment_id, value, voter_key in rows:
-            if voter_key == self.sender.browser_key or comment_id not in self.votes:
-                self.votes[comment_id] = value
+        """This browser's own votes, in one query. A vote belongs to the browser that cast it:
+        another browser on the same address never sees it as its own."""
+        if not self.sender.browser_key:
+            return
+        rows = Vote.objects.filter(comments, voter_key=self.sender.browser_key).values_list(
+            "comment_id", "value"
+        )
+        self.votes.update(rows)
+
+
+# Who an anonymous reader is on the shared page: nobody in particular.
+NEUTRAL_VIEWER = Viewer(sender=Sender(ip_hash="", browser_key=""))
 
 
 @dataclass
@@ -186,23 +187,44 @@ def thread_queryset(article: Article):
     return Comment.objects.for_article(article).thread_order().only(*_THREAD_FIELDS)
 
 
-def comment_context(*, request: HttpRequest, article: Article) -> dict:
-    """Everything the comment section of an article page needs (fixed number of queries)."""
-    viewer = Viewer.from_request(request)
-    comments = list(thread_queryset(article))
-    viewer.load_votes(Q(comment__article=article))
+def comment_sort(request: HttpRequest) -> str:
+    """The sort order asked for (?sort=), or the default."""
     sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    threads = sort_threads(build_threads(comments, viewer=viewer), sort)
-    return {
-        "comment_threads": threads,
+    return sort if sort in SORTS else DEFAULT_SORT
+
+
+def comment_context(*, request: HttpRequest, article: Article, shared: bool) -> dict:
+    """What the comment section of an article page needs, besides the threads' HTML.
+
+    ``shared``: the page every anonymous reader gets, whose threads come from
+    comments.fragments; otherwise the threads are rendered here for this viewer (own votes
+    pressed, own edit links, moderator forms), at a fixed number of queries.
+    """
+    sort = comment_sort(request)
+    comments_open = is_open_for_comments(article)
+    context = {
         "comment_sort": sort,
         "comment_sorts": SORTS,
         "comment_form": CommentForm(),
-        "comments_open": is_open_for_comments(article),
-        "comment_viewer": viewer,
-        "comment_anchors": number_anchors(comments, article),
+        "comments_open": comments_open,
         "comment_max_depth": comment_settings.MAX_DEPTH,
-        "show_poster_ids": comment_settings.POSTER_IDS,
+        "has_comment_threads": article.comment_count > 0,
     }
+    if not shared:
+        from django.middleware.csrf import get_token
+
+        from comments.fragments import render_nodes
+
+        viewer = Viewer.from_request(request)
+        comments = list(thread_queryset(article))
+        viewer.load_votes(Q(comment__article=article))
+        threads = sort_threads(build_threads(comments, viewer=viewer), sort)
+        context["has_comment_threads"] = bool(threads)
+        context["comment_threads_html"] = render_nodes(
+            threads,
+            comments_open=comments_open,
+            personal=True,
+            is_moderator=viewer.is_moderator,
+            csrf_token=get_token(request) if viewer.is_moderator else "",
+        )
+    return context

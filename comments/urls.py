@@ -10,6 +10,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post, name="post"),
     path("feed/", LatestCommentsFeed(), name="feed"),
+    path("me/<int:article_id>/", views.me, name="me"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/vote/", views.vote, name="vote"),

@@ -7,24 +7,29 @@ without JavaScript through the same forms and services.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.models import Article
 from comments import services
 from comments.conf import comment_settings
 from comments.forms import CommentForm, EditForm, ModerateForm, ReportForm, VoteForm
+from comments.fragments import render_nodes
 from comments.identity import Sender
-from comments.models import Comment
-from comments.render import render_nodes
+from comments.models import Comment, Vote
 from comments.services import CommentError
 from comments.threads import Node, Viewer, build_threads, number_anchors
+from config.fetch_metadata import cross_origin_protected
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -50,24 +55,43 @@ def _refuse(request: HttpRequest, message: str, *, status: int, back: str) -> Ht
     return redirect(back)
 
 
-def _render_node(request: HttpRequest, comment: Comment, viewer: Viewer) -> str:
-    """HTML of one freshly posted comment, for the script to insert in place."""
+def _render_node(comment: Comment) -> str:
+    """HTML of one freshly posted comment, for the script to insert in place (the shared
+    markup: the script adds the author's edit link from the per-reader state)."""
     max_depth = comment_settings.MAX_DEPTH
-    node = Node(comment=comment, depth=min(comment.level, max_depth - 1), can_edit=True)
+    node = Node(comment=comment, depth=min(comment.level, max_depth - 1))
     if comment.level >= max_depth:
         node.reply_to = comment.parent
-    anchors = number_anchors(
-        list(Comment.objects.for_article(comment.article).only("id", "number", "status")),
-        comment.article,
+    return render_nodes([node], comments_open=True)
+
+
+def _after_write(response: HttpResponse, sender: Sender | None = None) -> HttpResponse:
+    """Cookies of a reader who just wrote: the browser cookie on its first write, a readable
+    marker telling the page script to fetch this reader's state, and a short-lived one that
+    makes shared caches in front (nginx, a CDN) pass this reader's next reads through."""
+    if sender is not None:
+        sender.remember(response)
+    secure = settings.SESSION_COOKIE_SECURE
+    response.set_cookie(
+        STATE_COOKIE,
+        "1",
+        max_age=comment_settings.BROWSER_COOKIE_AGE,
+        secure=secure,
+        samesite="Lax",
     )
-    return render_nodes(
-        [node],
-        csrf_token=get_token(request),
-        show_poster_ids=comment_settings.POSTER_IDS,
-        comments_open=True,
-        is_moderator=viewer.is_moderator,
-        anchors=anchors,
+    response.set_cookie(
+        settings.KIJI_FRESH_COOKIE,
+        "1",
+        max_age=settings.KIJI_SHARED_MAX_AGE + settings.KIJI_STALE_WHILE_REVALIDATE + 2,
+        secure=secure,
+        httponly=True,
+        samesite="Lax",
     )
+    return response
+
+
+# Readable by the page script (unlike the HttpOnly browser cookie): "this browser has state".
+STATE_COOKIE = "kiji_state"
 
 
 def _quotable(parent: Comment | None, article: Article) -> Comment | None:
@@ -98,6 +122,24 @@ def _post_page(
     return render(request, "comments/post.html", context, status=status)
 
 
+def _post_refused(request: HttpRequest, article_id: int) -> HttpResponse:
+    """A cross-site comment post: refused, but what the reader typed is shown back in the form
+    on this site, to send again from here."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    message = _(
+        "This request came from another site, so it was not carried out. "
+        "Please go back to the page and send it again from there."
+    )
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "message": message}, status=403)
+    form = CommentForm(request.POST)
+    form.is_valid()
+    return _post_page(
+        request, article=article, form=form, error=CommentError(message, status=403), status=403
+    )
+
+
+@cross_origin_protected(on_refusal=_post_refused)
 @require_POST
 def post(request: HttpRequest, article_id: int) -> HttpResponse:
     """Post a comment or reply (the form of the article page, the reply page or the script)."""
@@ -155,14 +197,14 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             "created": result.created,
             "message": message,
             "url": comment.get_anchor_url(),
-            "html": "" if result.held else _render_node(request, comment, Viewer(sender=sender)),
+            "html": "" if result.held else _render_node(comment),
         }
-        return sender.remember(JsonResponse(payload, status=201 if result.created else 200))
+        return _after_write(JsonResponse(payload, status=201 if result.created else 200), sender)
     if result.held:
         messages.info(request, message)
-        return sender.remember(redirect(f"{article.get_absolute_url()}#comments"))
+        return _after_write(redirect(f"{article.get_absolute_url()}#comments"), sender)
     messages.success(request, message)
-    return sender.remember(redirect(comment.get_anchor_url()))
+    return _after_write(redirect(comment.get_anchor_url()), sender)
 
 
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -174,6 +216,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_page(request, article=parent.article, form=form, parent=parent)
 
 
+@cross_origin_protected
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Vote a comment up or down, or withdraw the vote."""
@@ -194,14 +237,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             "downvotes": result.downvotes,
             "value": result.value,
         }
-        return sender.remember(JsonResponse(payload))
+        return _after_write(JsonResponse(payload), sender)
     messages.success(
         request,
         _("Your vote has been recorded.") if result.value else _("Your vote has been withdrawn."),
     )
-    return sender.remember(redirect(back))
+    return _after_write(redirect(back), sender)
 
 
+@cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one's own comment within the edit window (same browser)."""
@@ -225,12 +269,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request, error.message, status=error.status, back=comment.get_anchor_url()
             )
         messages.success(request, _("Your comment has been updated."))
-        return redirect(comment.get_anchor_url())
+        return _after_write(redirect(comment.get_anchor_url()))
     status = 400 if request.method == "POST" else 200
     context = {"comment": comment, "form": form, "edit_minutes": comment_settings.EDIT_WINDOW // 60}
     return render(request, "comments/edit.html", context, status=status)
 
 
+@cross_origin_protected
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one's own comment within the edit window; replies keep their place."""
@@ -240,9 +285,10 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     except CommentError as error:
         return _refuse(request, error.message, status=error.status, back=comment.get_anchor_url())
     messages.success(request, _("Your comment has been deleted."))
-    return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return _after_write(redirect(f"{comment.article.get_absolute_url()}#comments"))
 
 
+@cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report (通報) a comment to the moderators."""
@@ -264,7 +310,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 request, error.message, status=error.status, back=comment.get_anchor_url()
             )
         messages.success(request, _("Thank you. The moderators will look at this comment."))
-        return sender.remember(redirect(comment.get_anchor_url()))
+        return _after_write(redirect(comment.get_anchor_url()), sender)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "comments/report.html", {"comment": comment, "form": form}, status=status
@@ -322,3 +368,33 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": comment.parent if comment.parent_id and comment.parent.is_visible else None,
     }
     return render(request, "comments/detail.html", context)
+
+
+@require_GET
+def me(request: HttpRequest, article_id: int) -> JsonResponse:
+    """This browser's own state on an article, for the page script to apply to the shared page:
+    its votes, the comments it may still edit, and those waiting for a moderator. Two queries;
+    none for a browser without the cookie. Never stored by any cache."""
+    sender = Sender.peek(request)
+    state: dict = {"votes": {}, "editable": [], "held": []}
+    if sender.browser_key:
+        votes = Vote.objects.filter(
+            comment__article_id=article_id, voter_key=sender.browser_key
+        ).values_list("comment_id", "value")
+        state["votes"] = {str(comment_id): value for comment_id, value in votes}
+        since = timezone.now() - timedelta(seconds=comment_settings.EDIT_WINDOW)
+        own = Comment.objects.filter(
+            article_id=article_id,
+            author_key=sender.browser_key,
+            status__in=[Comment.Status.VISIBLE, Comment.Status.HELD],
+        ).filter(Q(created_at__gte=since) | Q(status=Comment.Status.HELD))
+        for comment in own.only("id", "status", "created_at", "author_key", "article_id"):
+            if services.can_author_change(comment, sender):
+                state["editable"].append(
+                    {"id": comment.pk, "url": reverse("comments:edit", args=[comment.pk])}
+                )
+            if comment.status == Comment.Status.HELD:
+                state["held"].append(comment.pk)
+    response = JsonResponse(state)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -113,6 +113,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Comment threads (comments/jinja2/): hundreds of nodes per page, see config/jinja2.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------
@@ -157,7 +164,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     # Shared by every host: page cache, sessions (cached_db keeps them in PostgreSQL too).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Reads miss and writes are skipped while Redis is down or full (config/cache.py).
+        "default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -243,7 +251,28 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # the vote/reply scripts read the token from the cookie
+# Staff pages use Django's token CSRF; no script reads the token, so the cookie stays HttpOnly.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- The shared page (blog/cache.py) --------------------------------------------------------
+# Anonymous endpoints are protected by Fetch Metadata (config/fetch_metadata.py); a request
+# from a sibling subdomain (Sec-Fetch-Site: same-site) is refused unless this is on.
+KIJI_CSRF_ALLOW_SAME_SITE = env_bool("KIJI_CSRF_ALLOW_SAME_SITE", False)
+# Cookies that make every page personal (rendered fresh, private): staff and flash messages.
+SESSION_COOKIE_NAME = "sessionid"  # Django's default, named here for the list below
+KIJI_PERSONAL_COOKIES = [SESSION_COOKIE_NAME, "messages"]
+# Cookies of per-reader state that the page script applies (own votes, edit links: the comments
+# app's browser cookie, KIJI_COMMENTS_BROWSER_COOKIE); without the script's cookie the page is
+# rendered fresh with that state in it.
+KIJI_SCRIPT_STATE_COOKIES = [os.environ.get("KIJI_COMMENTS_BROWSER_COOKIE", "kiji_browser")]
+KIJI_JS_COOKIE = "kiji_js"
+# A write's response sets this cookie for a few seconds: shared caches in front (nginx, a CDN)
+# bypass readers who carry it, so a writer's own next read is always fresh.
+KIJI_FRESH_COOKIE = "kiji_fresh"
+# Cache-Control of shared pages: shared caches may keep them this many seconds (everyone but
+# the writer sees a write within it) and serve a stale copy while refreshing.
+KIJI_SHARED_MAX_AGE = env_int("KIJI_SHARED_MAX_AGE", 2)
+KIJI_STALE_WHILE_REVALIDATE = env_int("KIJI_STALE_WHILE_REVALIDATE", 10)
 
 # --- Logging --------------------------------------------------------------------------------
 # key=value lines with the request id; info to stdout, warnings and errors to stderr.

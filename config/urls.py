@@ -7,12 +7,13 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from blog import sitemaps
-from config.views import healthz
+from config.views import healthz, set_language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, protected by Fetch Metadata: the shared page carries no token.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),

@@ -79,15 +79,21 @@ def recent_comments() -> dict:
 
 @register.simple_tag(takes_context=True)
 def comment_nodes(context: template.Context, nodes) -> SafeString:
-    """Render comment nodes and their replies (comments.render), with the page's context."""
-    from comments.render import render_nodes
+    """Render comment nodes and their replies for this page's viewer (comments.fragments):
+    the permalink page, which is rendered per request, not shared."""
+    from django.middleware.csrf import get_token
+
+    from comments.fragments import render_nodes
 
     viewer = context.get("comment_viewer")
+    is_moderator = bool(viewer and viewer.is_moderator)
+    request = context.get("request")
+    article = context.get("article")
     return render_nodes(
         nodes,
-        csrf_token=context.get("csrf_token"),
-        show_poster_ids=context.get("show_poster_ids"),
-        comments_open=context.get("comments_open"),
-        is_moderator=bool(viewer and viewer.is_moderator),
-        anchors=context.get("comment_anchors"),
+        comments_open=bool(context.get("comments_open")),
+        personal=True,
+        is_moderator=is_moderator,
+        csrf_token=get_token(request) if is_moderator and request is not None else "",
+        ref_base=article.get_absolute_url() if article is not None else "",
     )

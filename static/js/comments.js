@@ -1,30 +1,28 @@
 /* Kiji comments: progressive enhancement of the plain forms (which work without this file).
+ * - the page is the same for every reader; this reader's own state (votes pressed, edit links,
+ *   held notices) comes from /comments/me/<article>/ and is applied here;
  * - 返信 opens the reply form under the comment instead of going to the reply page;
  * - 引用して返信 opens it with the selected text as "> " lines;
  * - posting and voting happen with fetch (JSON answers), the new comment appears in place.
- * Vanilla JS, no build step; the CSRF token comes from the csrftoken cookie. */
+ * Vanilla JS, no build step. No CSRF token: the server checks the browser's Fetch Metadata. */
 (function () {
   "use strict";
 
   var section = document.querySelector("[data-comments]");
   if (!section || !window.fetch || !window.FormData) return;
+  // Tell the server this browser applies its own state to the shared page (see blog/cache.py).
+  document.cookie = "kiji_js=1; path=/; max-age=" + 30 * 86400 + "; samesite=lax" +
+    (location.protocol === "https:" ? "; secure" : "");
   var mainForm = section.querySelector("form[data-comment-form]");
   var maxDepth = parseInt(section.getAttribute("data-max-depth") || "5", 10);
   var lastSelection = { id: null, text: "" };
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var input = section.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
 
   function send(form) {
     return fetch(form.action, {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      headers: { Accept: "application/json" },
     }).then(function (response) {
       return response
         .json()
@@ -120,6 +118,7 @@
         showErrors(form, { message: "" });
         // A duplicate post answers with the existing comment, which may already be on the page.
         if (data.html && !document.getElementById("comment-" + data.id)) insertComment(data);
+        if (data.html) addEditLink({ id: data.id, url: "/comments/" + data.id + "/edit/" });
         notice(form, data.message);
         form.querySelector("textarea[name=body]").value = "";
         if (form !== mainForm) form.remove();
@@ -182,44 +181,76 @@
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }
 
-  function updateVotes(form, data) {
-    form.querySelectorAll("button[data-vote]").forEach(function (button) {
+  function updateVotes(box, data) {
+    box.querySelectorAll("button[data-vote]").forEach(function (button) {
       var kind = button.getAttribute("data-vote");
       var mine = (kind === "up" && data.value === 1) || (kind === "down" && data.value === -1);
       button.setAttribute("aria-pressed", mine ? "true" : "false");
       button.value = mine ? "clear" : kind;
-      button.querySelector("[data-count]").textContent = kind === "up" ? data.upvotes : data.downvotes;
+      if (data.upvotes !== undefined) {
+        button.querySelector("[data-count]").textContent = kind === "up" ? data.upvotes : data.downvotes;
+      }
     });
   }
 
   function onVote(event) {
+    var button = event.target.closest("button[data-vote]");
+    if (!button || !section.contains(button)) return;
     event.preventDefault();
-    var form = event.target;
-    var button = event.submitter || form.querySelector("button[aria-pressed=true]") || form.querySelector("button");
-    var body = new FormData(form);
+    var box = button.parentElement;
+    var body = new FormData();
     body.set("value", button.value);
-    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    box.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    fetch(button.formAction, {
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      headers: { Accept: "application/json" },
     })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (data.ok) updateVotes(form, data);
+        if (data.ok) updateVotes(box, data);
         else window.alert(data.message);
       })
-      .catch(function () { form.submit(); })
+      .catch(function () { window.alert(section.getAttribute("data-network-error") || "Network error"); })
       .finally(function () {
-        form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        box.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
       });
   }
 
-  function enhance(root) {
-    root.querySelectorAll("form[data-vote-form]").forEach(function (form) {
-      form.addEventListener("submit", onVote);
+  function addEditLink(item) {
+    var article = document.getElementById("comment-" + item.id);
+    if (!article || article.querySelector(".comment__edit")) return;
+    var link = document.createElement("a");
+    link.className = "comment__edit";
+    link.href = item.url;
+    link.rel = "nofollow";
+    link.textContent = section.getAttribute("data-edit-label") || "Edit";
+    var actions = article.querySelector(".comment__actions");
+    if (actions) actions.appendChild(link);
+  }
+
+  // This reader's own state, applied to the shared page.
+  function applyState(state) {
+    Object.keys(state.votes || {}).forEach(function (id) {
+      var article = document.getElementById("comment-" + id);
+      var box = article && article.querySelector(".comment__vote");
+      if (box) updateVotes(box, { value: state.votes[id] });
     });
+    (state.editable || []).forEach(addEditLink);
+    if ((state.held || []).length && mainForm) notice(mainForm, section.getAttribute("data-held-label"));
+  }
+
+  function loadState() {
+    var article = section.getAttribute("data-article");
+    if (!article || !/(?:^|;\s*)kiji_state=/.test(document.cookie)) return;
+    fetch("/comments/me/" + article + "/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(applyState)
+      .catch(function () {});
+  }
+
+  function enhance(root) {
     if (!mainForm) return; // no form on this page (closed, or a permalink page): plain links
     root.querySelectorAll("a[data-reply]").forEach(function (link) {
       link.addEventListener("click", function (event) {
@@ -227,8 +258,13 @@
         openReply(link.getAttribute("data-reply"), "");
       });
     });
-    root.querySelectorAll("button[data-quote]").forEach(function (button) {
-      button.hidden = false;
+    root.querySelectorAll("a[data-reply]").forEach(function (link) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "comment__quote";
+      button.setAttribute("data-quote", link.getAttribute("data-reply"));
+      button.textContent = section.getAttribute("data-quote-label") || ">";
+      link.insertAdjacentElement("afterend", button);
       // Keep the selection: pressing the button must not clear it first.
       button.addEventListener("mousedown", function (event) { event.preventDefault(); });
       button.addEventListener("click", function () {
@@ -255,5 +291,7 @@
   });
 
   if (mainForm) mainForm.addEventListener("submit", onSubmitComment);
+  section.addEventListener("click", onVote);
   enhance(section);
+  loadState();
 })();

@@ -153,15 +153,19 @@ def test_body_rendering_quotes_links_and_references(client, article):
     )
     html = page_of(client, article)
     assert '<blockquote class="comment__quote">&gt;引用した一文</blockquote>' in html
-    assert (
-        f'<a class="comment__ref" href="/archives/{article.pk}/#comment-{first.pk}">&gt;&gt;1</a>'
-        in html
-    )
+    # >>N points at the id comment N's element carries while it is shown, so a thread's markup
+    # does not depend on other threads (comments.fragments).
+    assert '<a class="comment__ref" href="#no-1">&gt;&gt;1</a>' in html
+    assert f'id="no-1"><article class="comment" id="comment-{first.pk}"' in html
     assert (
         '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow ugc noopener" target="_blank">'
         "https://example.com/a?b=1&amp;c=2</a>"
     ) in html
-    assert "&gt;&gt;99 は存在しない" in html
+    # No comment No.99: the reference leads nowhere (the script turns it back into text).
+    assert 'href="#no-99"' in html and 'id="no-99"' not in html
+    Comment.objects.filter(pk=first.pk).update(status=Comment.Status.HIDDEN)
+    html = page_of(client, article)
+    assert 'id="no-1"' not in html and "最初" not in html
 
 
 @pytest.mark.parametrize(

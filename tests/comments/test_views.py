@@ -174,11 +174,19 @@ def test_reply_page_of_hidden_comment_is_404(client, article):
     )
 
 
-def test_csrf_is_enforced(article):
+def test_cross_site_posts_are_refused_and_the_typed_comment_is_shown_back(article):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(post_url(article), {"body": "CSRFなし"})
+    response = strict.post(
+        post_url(article), {"body": "よそのサイトから"}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "別のサイトから" in html and "よそのサイトから</textarea>" in html
+    response = strict.post(
+        post_url(article), {"body": "よそのサイトから"}, HTTP_ORIGIN="https://evil.example"
+    )
     assert response.status_code == 403
     assert Comment.objects.count() == 0
 

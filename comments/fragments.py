@@ -1,0 +1,251 @@
+"""Comment threads as cached HTML fragments, one per top-level thread.
+
+The article page is the same document for every anonymous reader (see blog.cache). Its comment
+section is assembled from fragments: each top-level thread is rendered once (Jinja2 template
+``comments/thread.html``, autoescaped) and cached under a key derived from the thread's own
+data, so a vote or a reply re-renders one thread, never the 300 others.
+
+A fragment's key is a hash of every column its markup shows, read in one indexed query per
+page (with ``md5(body)`` instead of the body), plus the language, the settings that shape the
+markup and the article's open/closed state. Nothing has to remember to invalidate it: whatever
+path changes a comment (a service, the admin, an import, SQL by hand) changes its thread's key.
+A ``>>N`` reference links to ``#no-N``, the id of comment N's element while it is shown, so a
+fragment does not depend on other threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models.functions import MD5
+from django.template import engines
+from django.urls import reverse
+from django.utils import formats
+from django.utils.dateformat import format as date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext
+
+from comments.conf import comment_settings
+from comments.markup import render_body
+from comments.models import Comment
+
+logger = logging.getLogger("kiji.cache")
+
+# Bump when the thread template or its inputs change shape: old fragments are then unused.
+MARKUP_VERSION = "t3"
+FRAGMENT_TIMEOUT = 24 * 3600  # keys change with the data; the timeout only frees memory
+
+# Rendering statistics of this process, for tests and benchmarks (threads rendered).
+stats = {"rendered": 0}
+
+_KEY_FIELDS = (
+    "id",
+    "parent_id",
+    "tree_id",
+    "level",
+    "number",
+    "status",
+    "author_name",
+    "tripcode",
+    "poster_id",
+    "upvotes",
+    "downvotes",
+    "created_at",
+    "edited_at",
+    "hidden_reason",
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(language: str) -> dict[str, str]:
+    reply_to = gettext("Reply to %(name)s") % {"name": "\x00"}
+    prefix, _sep, suffix = reply_to.partition("\x00")
+    return {
+        "anonymous": comment_settings.DEFAULT_NAME or gettext("Anonymous"),
+        "deleted": gettext("This comment was deleted by its author."),
+        "hidden": gettext("This comment has been hidden."),
+        "edited": gettext("edited"),
+        "link": gettext("Link"),
+        "hidden_reply": gettext("Reply to a hidden comment"),
+        "reply_to_prefix": prefix,
+        "reply_to_suffix": suffix,
+        "agree": gettext("Agree"),
+        "up": gettext("Up votes"),
+        "disagree": gettext("Disagree"),
+        "down": gettext("Down votes"),
+        "reply": gettext("Reply"),
+        "report": gettext("Report"),
+        "edit": gettext("Edit"),
+        "continue": gettext("Continue this thread"),
+        "reason": gettext("Reason"),
+        "hide": gettext("Hide"),
+        "approve": gettext("Approve"),
+        "unhide": gettext("Unhide"),
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_element(value: datetime, language: str) -> SafeString:
+    """``<time>`` for a comment date, formatted once per distinct value and language."""
+    local = localtime(value)
+    return mark_safe(
+        f'<time class="comment__date" datetime="{escape(date_format(local, "c"))}">'
+        f"{escape(formats.date_format(local, 'DATETIME_FORMAT'))}</time>"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    return engines["jinja2"].get_template("comments/thread.html").template
+
+
+def _status_display(comment: Comment) -> str:
+    return str(comment.get_status_display())
+
+
+def render_nodes(
+    nodes: Iterable,
+    *,
+    comments_open: bool,
+    personal: bool = False,
+    is_moderator: bool = False,
+    csrf_token: str = "",
+    ref_base: str = "",
+) -> SafeString:
+    """The ``<li>`` elements of ``nodes`` (comments.threads.Node) and their replies.
+
+    ``personal`` shows the viewer's own votes pressed and their edit links; ``is_moderator``
+    adds the hide/unhide forms (with ``csrf_token``). ``ref_base`` prefixes ``>>N`` links (the
+    article's URL on pages other than the article).
+    """
+    language = get_language() or ""
+    html = _template().render(
+        nodes=nodes,
+        L=_labels(language),
+        base=reverse("comments:detail", args=[1]).rsplit("1/", 1)[0],
+        ids=bool(comment_settings.POSTER_IDS),
+        open=bool(comments_open),
+        personal=personal,
+        mod=is_moderator,
+        csrf=csrf_token,
+        date=functools.partial(_cached_time, language=language),
+        status=_status_display,
+        body=lambda comment: render_body(comment.body, ref_base=ref_base),
+    )
+    return mark_safe(html)  # autoescaped template
+
+
+def _cached_time(value: datetime, *, language: str) -> SafeString:
+    return _time_element(value, language)
+
+
+# --- the fragment cache ---------------------------------------------------------------------
+
+
+def safe_get_many(keys: Sequence[str]) -> dict:
+    """cache.get_many that treats a failing backend as empty (the page is rendered instead)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache get_many failed", exc_info=True)
+        return {}
+
+
+def safe_set_many(values: dict, timeout: int) -> None:
+    """cache.set_many that never fails the request (a full or absent backend only costs time)."""
+    try:
+        cache.set_many(values, timeout)
+    except Exception:
+        logger.warning("cache set_many failed", exc_info=True)
+
+
+@dataclass
+class ThreadRoot:
+    """What the page needs of one top-level thread without rendering it."""
+
+    tree_id: int
+    root_id: int
+    created_at: datetime
+    upvotes: int
+    downvotes: int
+    key: str
+
+
+def thread_roots(article, *, comments_open: bool) -> list[ThreadRoot]:
+    """The article's top-level threads with their fragment keys, in posting order (1 query)."""
+    rows = (
+        Comment.objects.for_article(article)
+        .thread_order()
+        .annotate(body_md5=MD5("body"))
+        .values_list(*_KEY_FIELDS, "body_md5")
+    )
+    settings_part = repr(
+        (
+            MARKUP_VERSION,
+            get_language(),
+            comment_settings.MAX_DEPTH,
+            bool(comment_settings.POSTER_IDS),
+            comment_settings.DEFAULT_NAME,
+            bool(comments_open),
+        )
+    )
+    roots: list[ThreadRoot] = []
+    digest = None
+    for row in rows:
+        if row[1] is None:  # a top-level comment starts a new tree
+            if digest is not None:
+                roots[-1].key = "kiji:thread:" + digest.hexdigest()
+            digest = hashlib.sha256(settings_part.encode())
+            roots.append(
+                ThreadRoot(
+                    tree_id=row[2], root_id=row[0], created_at=row[11], upvotes=row[9],
+                    downvotes=row[10], key="",
+                )
+            )  # fmt: skip
+        if digest is not None:
+            digest.update(repr(row).encode())
+    if digest is not None and roots:
+        roots[-1].key = "kiji:thread:" + digest.hexdigest()
+    return roots
+
+
+def sorted_roots(roots: list[ThreadRoot], sort: str) -> list[ThreadRoot]:
+    """古い順 (old, as stored), 新しい順 (new) or 人気順 (popular, Wilson lower bound)."""
+    from comments.threads import wilson_lower_bound
+
+    if sort == "new":
+        return sorted(roots, key=lambda root: root.created_at, reverse=True)
+    if sort == "popular":
+        return sorted(
+            roots,
+            key=lambda root: (-wilson_lower_bound(root.upvotes, root.downvotes), root.created_at),
+        )
+    return roots
+
+
+def threads_html(article, *, roots: list[ThreadRoot], sort: str, comments_open: bool) -> str:
+    """The shared HTML of all threads in ``sort`` order: cached fragments, missing ones
+    rendered from one query over just their trees."""
+    from comments.threads import NEUTRAL_VIEWER, build_threads, thread_queryset
+
+    found = safe_get_many([root.key for root in roots]) if roots else {}
+    missing = [root for root in roots if root.key not in found]
+    if missing:
+        by_tree = {root.tree_id: root for root in missing}
+        comments = list(thread_queryset(article).filter(tree_id__in=list(by_tree)))
+        rendered: dict[str, str] = {root.key: "" for root in missing}
+        for node in build_threads(comments, viewer=NEUTRAL_VIEWER):
+            root = by_tree[node.comment.tree_id]
+            rendered[root.key] = str(render_nodes([node], comments_open=comments_open))
+            stats["rendered"] += 1
+        safe_set_many(rendered, FRAGMENT_TIMEOUT)
+        found.update(rendered)
+    return "".join(found[root.key] for root in sorted_roots(roots, sort))
