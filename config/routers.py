@@ -3,7 +3,9 @@
 A request that writes (any non-GET/HEAD method, or a write during the request), and the same
 browser's requests for a few seconds after it (a short-lived cookie), read from the primary, so
 nobody's new comment "vanishes" while replication catches up. Staff (who have a session
-cookie) always use the primary. Everything else reads from a random replica.
+cookie) always use the primary. Everything else reads from one replica, picked at random once
+per request: the page cache reads its versions and the page's content from the same server, so
+a page is never stored under a key newer than its content (replicas lag by different amounts).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _pinned: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "kiji_pinned_to_primary", default=False
 )
 _wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("kiji_wrote", default=False)
+# The replica this request reads from ("" before one is picked).
+_replica: contextvars.ContextVar[str] = contextvars.ContextVar("kiji_replica", default="")
 
 
 class PrimaryReplicaRouter:
@@ -28,7 +32,11 @@ class PrimaryReplicaRouter:
         replicas = settings.DATABASE_REPLICAS
         if not replicas or _pinned.get():
             return "default"
-        return random.choice(replicas)
+        chosen = _replica.get()
+        if chosen not in replicas:
+            chosen = random.choice(replicas)
+            _replica.set(chosen)
+        return chosen
 
     def db_for_write(self, model, **hints) -> str:
         # Read-your-writes for the rest of this request, and the pin cookie after it.
@@ -58,12 +66,14 @@ class ReplicaPinMiddleware:
         )
         pin_token = _pinned.set(pinned)
         wrote_token = _wrote.set(False)
+        replica_token = _replica.set("")
         try:
             response = self.get_response(request)
             wrote = _wrote.get() or request.method not in ("GET", "HEAD")
         finally:
             _pinned.reset(pin_token)
             _wrote.reset(wrote_token)
+            _replica.reset(replica_token)
         if wrote and settings.DATABASE_REPLICAS:
             response.set_cookie(
                 PIN_COOKIE,

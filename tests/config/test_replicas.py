@@ -59,3 +59,24 @@ def test_without_replicas_everything_uses_the_primary(settings):
 
     settings.DATABASE_REPLICAS = []
     assert router.db_for_read(Article) == "default"
+
+
+def test_one_request_reads_from_one_replica(settings, rf):
+    """The page cache's versions and the page's content come from the same server."""
+    from django.http import HttpResponse
+
+    from config.routers import PrimaryReplicaRouter, ReplicaPinMiddleware
+
+    settings.DATABASE_REPLICAS = ["replica_1", "replica_2", "replica_3"]
+    router = PrimaryReplicaRouter()
+    seen_per_request = []
+
+    def view(request):
+        seen_per_request.append({router.db_for_read(None) for _ in range(20)})
+        return HttpResponse()
+
+    middleware = ReplicaPinMiddleware(view)
+    for _ in range(30):
+        middleware(rf.get("/"))
+    assert all(len(seen) == 1 for seen in seen_per_request)
+    assert len(set().union(*seen_per_request)) > 1  # still spread over replicas
