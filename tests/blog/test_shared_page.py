@@ -246,3 +246,36 @@ def test_lean_markup_one_vote_form_per_page(article):
     assert html.count("<form") <= 4  # search, vote, comment, language
     assert html.count('form="vote-form"') == 2 * Comment.objects.filter(article=article).count()
     assert json.dumps("👍")  # the page is UTF-8 text
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_article_page_queries_do_not_grow_with_the_comments(article):
+    url = article.get_absolute_url()
+    personal = Client()
+    personal.cookies["kiji_browser"] = "x"  # no script: rendered with its own state
+
+    def counts() -> tuple[int, int, int, int]:
+        cache.clear()
+        cold = _queries(Client(), url)
+        hit = _queries(Client(), url)
+        comment = Comment.objects.filter(article=article).last()
+        Client().post(reverse("comments:vote", args=[comment.pk]), {"value": "up"}, **JSON)
+        after_vote = _queries(Client(), url)  # frame cached, one thread re-rendered
+        return cold, hit, after_vote, _queries(personal, url)
+
+    counts()  # warms per-process lookups (content types) that no data size changes
+    small = counts()
+    for thread in range(30):
+        root = CommentFactory(article=article, body=f"追加スレッド{thread}")
+        CommentFactory(article=article, parent=root)
+    large = counts()
+    assert small == large
+    assert small[1] == 1 and small[2] <= 4
