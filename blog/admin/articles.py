@@ -6,14 +6,16 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
+from blog.admin.editor_i18n import editor_catalog
 from blog.admin.images import ImagePickerWidget
+from blog.admin.tags import TAGS_HELP_TEXT
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
 
@@ -93,6 +95,29 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open preview")
         )
+
+    def get_urls(self) -> list:
+        extra = [
+            path(
+                "editor-i18n.js",
+                self.admin_site.admin_view(editor_catalog),
+                name="blog_article_editor_i18n",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags" and field is not None:
+            field.help_text = TAGS_HELP_TEXT
+            field.widget.attrs.update(
+                {
+                    "autocomplete": "off",
+                    "data-tag-suggest-url": reverse("admin:taggit_tag_suggest"),
+                    "class": "vTextField",
+                }
+            )
+        return field
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         # The eyecatch is picked visually from the media library (thumbnail + picker popup).

@@ -81,7 +81,7 @@ def _write_body(page, image) -> None:
     menubar.locator(".prose-menubar__button[data-name=figure]").click()
     figure_dialog = page.locator("dialog[open]")
     with page.expect_popup() as popup:
-        figure_dialog.get_by_role("button", name="Browse...").click()
+        figure_dialog.get_by_role("button", name="メディアライブラリから選ぶ…").click()
     popup.value.locator(f"[data-image-id='{image.pk}']").click()
     expect(figure_dialog.locator("input[name=altText]")).to_have_value(image.title)
     figure_dialog.locator("input[name=caption]").fill(f"出典:{image.credit}")
