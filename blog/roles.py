@@ -1,7 +1,10 @@
 """Staff roles: which permissions the "Editors" and "Moderators" groups hold.
 
 The groups themselves are created by a data migration; their permissions are (re)applied after
-every migrate, because Django creates permissions only after migrations have run.
+every migrate, because Django creates permissions only after migrations have run. Django does
+that app by app, each in its own post_migrate step, so the sync first makes sure the
+permissions of every installed app exist: otherwise apps listed after blog (wpimport) would
+have none yet on a first install, and editors would get 403 there until a second migrate.
 """
 
 from __future__ import annotations
@@ -41,18 +44,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_role_permissions(**kwargs) -> None:
-    """Give each role group exactly the permissions listed above (those that exist yet)."""
+def sync_role_permissions(*, using: str = "default", **kwargs) -> None:
+    """Give each role group exactly the permissions listed above, creating any installed app's
+    missing permissions first."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
     for group_name, codenames in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=group_name)
+        group, _created = Group.objects.using(using).get_or_create(name=group_name)
         wanted = set()
         for dotted in codenames:
             app_label, codename = dotted.split(".", 1)
             wanted.update(
-                Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                ).values_list("pk", flat=True)
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .values_list("pk", flat=True)
             )
         group.permissions.set(wanted)
