@@ -7,6 +7,7 @@ write on the next read); wrk drives the pure-read scenarios when it is installed
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import statistics
 import threading
@@ -70,7 +71,12 @@ class Client:
         self, method: str, path: str, form: dict | None = None, headers: dict | None = None
     ):
         """Send one request; return (status, headers, body text)."""
-        all_headers = {"Host": f"{self.host}:{self.port}", "Accept-Language": "ja"}
+        # As a browser: compressed pages, and Fetch Metadata on its own forms' posts.
+        all_headers = {
+            "Host": f"{self.host}:{self.port}",
+            "Accept-Language": "ja",
+            "Accept-Encoding": "gzip",
+        }
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if self.forwarded_for:
@@ -80,12 +86,16 @@ class Client:
             body = urlencode(form, doseq=True)
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
             all_headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+            all_headers["Sec-Fetch-Site"] = "same-origin"
         all_headers.update(headers or {})
         for attempt in range(2):
             try:
                 self.connection.request(method, path, body=body, headers=all_headers)
                 response = self.connection.getresponse()
-                text = response.read().decode("utf-8", "replace")
+                raw = response.read()
+                if response.headers.get("Content-Encoding") == "gzip":
+                    raw = gzip.decompress(raw)
+                text = raw.decode("utf-8", "replace")
                 break
             except (http.client.HTTPException, OSError):
                 self.connection.close()
@@ -96,7 +106,10 @@ class Client:
             cookie = SimpleCookie()
             cookie.load(header)
             for key, morsel in cookie.items():
-                self.cookies[key] = morsel.value
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[key] = morsel.value
+                else:  # a deletion (expired, empty)
+                    self.cookies.pop(key, None)
         return response.status, response.headers, text
 
     def close(self) -> None:

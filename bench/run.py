@@ -200,11 +200,6 @@ def shown_counts(html: str, comment_id: int) -> tuple[int, int] | None:
     return (int(counts[0]), int(counts[1])) if len(counts) >= 2 else None
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return match.group(1) if match else ""
-
-
 def mixed_scenario(
     port: int,
     article_path: str,
@@ -247,8 +242,7 @@ def mixed_scenario(
             forwarded_for=f"172.{rng.randrange(16, 32)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
         )
         try:
-            _status, _headers, page = writer.request("GET", article_path)
-            token = csrf_from(page)
+            writer.request("GET", article_path)
             if roll < 0.98:
                 comment_id = rng.choice(comment_ids)
                 status, _h, body = loadgen.timed(
@@ -257,8 +251,8 @@ def mixed_scenario(
                     "vote",
                     "POST",
                     f"/comments/{comment_id}/vote/",
-                    form={"value": rng.choice(["up", "down"]), "csrfmiddlewaretoken": token},
-                    headers={"Accept": "application/json", "X-CSRFToken": token},
+                    form={"value": rng.choice(["up", "down"])},
+                    headers={"Accept": "application/json"},
                 )
                 if status != 200:
                     result.failures.append(f"vote HTTP {status}: {body[:120]}")
@@ -282,7 +276,7 @@ def mixed_scenario(
                     "comment",
                     "POST",
                     f"/comments/post/{article_id}/",
-                    form={"author_name": "", "body": text, "csrfmiddlewaretoken": token},
+                    form={"author_name": "", "body": text},
                 )
                 if on_comment is not None:
                     on_comment(text, status)
@@ -338,3 +332,133 @@ def versions() -> dict:
         "postgresql": postgres,
         "wrk": wrk_version,
     }
+
+
+NGINX_CONF = """
+{user}
+worker_processes 2;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    default_type application/octet-stream;
+    upstream kiji_app {{ server 127.0.0.1:{upstream}; keepalive 32; }}
+    proxy_cache_path {root}/cache levels=1:2 keys_zone=kiji_pages:20m max_size=256m
+                     inactive=10m use_temp_path=off;
+    map $cookie_kiji_js $kiji_state_without_script {{ "" $cookie_kiji_browser; default ""; }}
+    map "$cookie_sessionid$cookie_messages$cookie_kiji_fresh$kiji_state_without_script"
+        $kiji_skip_cache {{ "" 0; default 1; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /bench-static/ {{ alias {root}/static/; gzip_static on; }}
+        location / {{
+            # As deploy/nginx-kiji-proxy.conf, except that the load generator's X-Forwarded-For
+            # passes through: one loopback client plays readers on many addresses.
+            proxy_pass http://kiji_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            include {microcache};
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx in front of gunicorn with the shipped proxy and microcache snippets."""
+
+    def __init__(self, upstream_port: int, root: Path) -> None:
+        self.port = free_port()
+        self.root = root
+        self.upstream = upstream_port
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Nginx:
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        (self.root / "static").mkdir(parents=True)
+        # The shipped microcache snippet, in front of this run's gunicorn.
+        conf = NGINX_CONF.format(
+            user="user root;" if os.geteuid() == 0 else "",
+            root=self.root,
+            upstream=self.upstream,
+            port=self.port,
+            microcache=BASE_DIR / "deploy" / "nginx-kiji-microcache.conf",
+        )
+        (self.root / "nginx.conf").write_text(conf)
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(self.root), "-c", str(self.root / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"nginx failed: {self.process.stderr.read()}") from None
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not start")
+
+    def static_copy(self, name: str, html: bytes) -> str:
+        """A static copy of a page (with its .gz, as gzip_static serves) under /bench-static/."""
+        import gzip as gzip_module
+
+        (self.root / "static" / name).write_bytes(html)
+        (self.root / "static" / f"{name}.gz").write_bytes(gzip_module.compress(html, 6))
+        return f"/bench-static/{name}"
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def reads_during_writes(
+    port: int,
+    path: str,
+    mixed_args: tuple,
+    *,
+    connections: int,
+    warmup: float,
+    duration: float,
+    headers: dict | None = None,
+) -> dict:
+    """Reads of ``path`` measured while a smaller mixed read/vote/comment load runs beside it."""
+    import threading
+
+    writes: dict = {}
+    writer = threading.Thread(
+        target=lambda: writes.update(
+            mixed_scenario(port, *mixed_args, connections=4, warmup=warmup, duration=duration + 2)
+        )
+    )
+    writer.start()
+    try:
+        reads = read_scenario(
+            port, path, connections=connections, warmup=warmup, duration=duration, headers=headers
+        )
+    finally:
+        writer.join()
+    reads["writes_during"] = {
+        "vote": writes.get("vote"),
+        "comment": writes.get("comment"),
+        "stale_reads": writes.get("stale_reads"),
+    }
+    return reads
