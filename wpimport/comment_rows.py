@@ -81,11 +81,18 @@ class CommentWriter:
         self.columns = Columns(Comment)
         self.sequence = ""
         self._ip_hashes: dict[str, str] = {}
+        self.claimed_ids: set[int] = set()  # comment ids of the file seen so far
 
-    def prepare(self, item: Item) -> Thread:
+    def prepare(self, item: Item, *, label: str, default_date) -> Thread:
         """Convert an item's comments (pingbacks and trackbacks are skipped and counted)."""
         comments, pings = prepare_comments(
-            item.comments, parse_date=self.parse_date, warn=self.report.warn, post_id=item.post_id
+            item.comments,
+            parse_date=self.parse_date,
+            report=self.report,
+            label=label,
+            item_key=f"{item.post_type}:{item.key}",
+            default_date=default_date,
+            claimed=self.claimed_ids,
         )
         if pings:
             self.report.add("comment", "skipped", pings)
@@ -157,24 +164,22 @@ class CommentWriter:
         comment_rows, mapping_rows = [], []
         for article_id, thread in self.queued:
             comments = thread.comments
-            pks = {c.wp_id: next(ids) for c in comments}
-            roots, positions = nested_sets(
-                (c.wp_id, c.parent_wp_id, (c.created_at, c.wp_id)) for c in comments
-            )
-            ordered = sorted(comments, key=lambda c: (c.created_at, c.wp_id))
+            pks = {c.key: next(ids) for c in comments}
+            roots, positions = nested_sets((c.key, c.parent_key, c.order) for c in comments)
+            ordered = sorted(comments, key=lambda c: c.order)
             for number, c in enumerate(ordered, start=1):
-                root_index, lft, rght, level = positions[c.wp_id]
+                root_index, lft, rght, level = positions[c.key]
                 values = self._values(c, article_id=article_id, number=number)
                 values.update(
-                    id=pks[c.wp_id],
-                    parent_id=pks[c.parent_wp_id] if c.parent_wp_id is not None else None,
+                    id=pks[c.key],
+                    parent_id=pks[c.parent_key] if c.parent_key is not None else None,
                     tree_id=self.next_tree_id + root_index,
                     lft=lft,
                     rght=rght,
                     level=level,
                 )
                 comment_rows.append(self.columns.row(values))
-                mapping_rows.append((Kind.COMMENT.value, str(c.wp_id), pks[c.wp_id], c.fingerprint))
+                mapping_rows.append((Kind.COMMENT.value, c.key, pks[c.key], c.fingerprint))
             self.next_tree_id += len(roots)
             self.report.add("comment", "created", len(comments))
         copy_rows(Comment._meta.db_table, self.columns.names, comment_rows)
@@ -192,7 +197,7 @@ class CommentWriter:
     def merge_existing(self, article_id: int, thread: Thread) -> bool:
         """Add new comments to an imported article and update changed ones; say if any did."""
         self.flush()
-        keys = [str(c.wp_id) for c in thread.comments]
+        keys = [c.key for c in thread.comments]
         known = {
             m.key: m
             for m in WordPressObject.objects.filter(kind=Kind.COMMENT, key__in=keys).only(
@@ -204,15 +209,13 @@ class CommentWriter:
                 "pk", flat=True
             )
         )
-        new = [c for c in thread.comments if str(c.wp_id) not in known]
+        new = [c for c in thread.comments if c.key not in known]
         new += [
-            c
-            for c in thread.comments
-            if str(c.wp_id) in known and known[str(c.wp_id)].object_id not in alive
+            c for c in thread.comments if c.key in known and known[c.key].object_id not in alive
         ]
         changed = False
         for c in thread.comments:
-            mapping = known.get(str(c.wp_id))
+            mapping = known.get(c.key)
             if mapping is None or mapping.object_id not in alive:
                 continue
             if mapping.fingerprint == c.fingerprint:
@@ -240,33 +243,31 @@ class CommentWriter:
     def _insert_into_existing(
         self, article_id: int, new: list[PreparedComment], known: dict, alive: set[int]
     ) -> None:
-        new_ids = dict(zip((c.wp_id for c in new), self._allocate_ids(len(new)), strict=True))
+        new_ids = dict(zip((c.key for c in new), self._allocate_ids(len(new)), strict=True))
 
-        def kiji_id(wp_id: int | None) -> int | None:
-            if wp_id is None:
+        def kiji_id(key: str | None) -> int | None:
+            if key is None:
                 return None
-            if wp_id in new_ids:
-                return new_ids[wp_id]
-            mapping = known.get(str(wp_id))
+            if key in new_ids:
+                return new_ids[key]
+            mapping = known.get(key)
             return mapping.object_id if mapping and mapping.object_id in alive else None
 
         last = Comment.objects.filter(article_id=article_id).aggregate(n=Max("number"))["n"] or 0
         rows = []
-        for number, c in enumerate(sorted(new, key=lambda c: (c.created_at, c.wp_id)), last + 1):
-            row = self._row(c, pk=new_ids[c.wp_id], article_id=article_id, number=number)
-            row.parent_id = kiji_id(c.parent_wp_id)
+        for number, c in enumerate(sorted(new, key=lambda c: c.order), last + 1):
+            row = self._row(c, pk=new_ids[c.key], article_id=article_id, number=number)
+            row.parent_id = kiji_id(c.parent_key)
             row.tree_id, row.lft, row.rght, row.level = 0, 0, 0, 0  # laid out just below
             rows.append(row)
         Comment.objects.bulk_create(rows)
-        WordPressObject.objects.filter(
-            kind=Kind.COMMENT, key__in=[str(c.wp_id) for c in new]
-        ).delete()
+        WordPressObject.objects.filter(kind=Kind.COMMENT, key__in=[c.key for c in new]).delete()
         WordPressObject.objects.bulk_create(
             [
                 WordPressObject(
                     kind=Kind.COMMENT,
-                    key=str(c.wp_id),
-                    object_id=new_ids[c.wp_id],
+                    key=c.key,
+                    object_id=new_ids[c.key],
                     fingerprint=c.fingerprint,
                 )
                 for c in new

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -32,11 +34,21 @@ from blog.sanitize import sanitize_html
 from wpimport import terms as term_import
 from wpimport.comment_rows import CommentWriter
 from wpimport.markup import convert_body, html_to_text
-from wpimport.media import is_image_file, rewrite_upload_urls, store_image, upload_key
+from wpimport.media import (
+    IMAGE_ERRORS,
+    MediaRefused,
+    is_image_file,
+    media_source,
+    open_media,
+    rewrite_upload_urls,
+    store_image,
+    upload_key,
+)
 from wpimport.models import LegacyRedirect, WordPressObject
 from wpimport.report import ImportReport
-from wpimport.wxr import Author, Channel, Item, Term, read_export
+from wpimport.wxr import Author, Channel, Item, Term, WxrError, read_export
 
+logger = logging.getLogger(__name__)
 Kind = WordPressObject.Kind
 BATCH_SIZE = 200
 PAGES_CATEGORY = ("pages", "固定ページ")
@@ -46,22 +58,66 @@ SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 ProgressCallback = Callable[[dict], None]
 
 
-def parse_wp_date(gmt: str, local: str) -> datetime:
-    """A WordPress date: the GMT column when set, else the local one in Kiji's time zone."""
+# Dates outside these years are treated as missing: nothing WordPress wrote, and far enough
+# from datetime's limits that converting between time zones cannot overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def parse_wp_date(gmt: str, local: str, rss: str = "") -> datetime | None:
+    """A WordPress date: the GMT column when usable, else the local one in Kiji's time zone,
+    else the RSS ``pubDate``; None when none of them is a real date."""
     for value, zone in ((gmt, UTC), (local, None)):
         if value and not value.startswith("0000"):
             try:
-                parsed = datetime.fromisoformat(value[:19])
+                parsed = datetime.fromisoformat(value.strip()[:19])
             except ValueError:
                 continue
+            if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                continue
+            if parsed.tzinfo is not None:
+                return parsed
             if zone is not None:
                 return parsed.replace(tzinfo=zone)
-            return timezone.make_aware(parsed)
-    return timezone.now()
+            try:
+                return timezone.make_aware(parsed)
+            except (ValueError, OverflowError):
+                continue
+    if rss:
+        try:
+            parsed = parsedate_to_datetime(rss)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        # Drafts carry the Unix epoch as their pubDate: that is no date.
+        if FIRST_YEAR <= parsed.year <= LAST_YEAR and parsed.year != 1970:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def bound_key(key: str) -> str:
+    """A mapping key that fits WordPressObject.key (200): long ones keep a readable start and
+    a digest of the whole."""
+    return key if len(key) <= 200 else f"{key[:160]}~{_digest(key)}"
+
+
+def item_label(item: Item) -> str:
+    """How warnings name an item: type, WordPress id, title and the line it starts on."""
+    title = " ".join(html.unescape(strip_tags(item.title)).split())
+    title = (title[:60] + "…") if len(title) > 60 else (title or UNTITLED)
+    ident = str(item.post_id) if item.post_id else "(no id)"
+    return f"{item.post_type} {ident} “{title}” (line {item.line})"
+
+
+class ImportFailed(WxrError):
+    """Something other than the XML stopped the import; names the record it was at."""
 
 
 def _digest(*parts: object) -> str:
     return hashlib.md5("\x1f".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
+
+
+def _keeps_id(item: Item) -> bool:
+    """Whether the item is filed under its own WordPress id (so its article may keep it)."""
+    return bool(item.post_id) and item.key == str(item.post_id)
 
 
 def _old_path(link: str) -> str:
@@ -81,6 +137,7 @@ class WordPressImporter:
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self.media_dir = Path(media_dir) if media_dir else None
+        self.media_root: Path | None = None
         self.progress = progress
         self.progress_interval = progress_interval
         self.batch_size = batch_size
@@ -95,33 +152,69 @@ class WordPressImporter:
         self.bytes = (0, 0)
         self.phase = "reading"
         self._last_progress = 0.0
+        # Which WordPress ids and derived keys this file has used so far, with the fingerprint
+        # and line of the item that used them: duplicates are skipped or told apart.
+        self.claimed: dict[str, tuple[str, int]] = {}
+        self.claimed_attachments: dict[str, tuple[str, int]] = {}
+        self.current: str = ""  # the record being imported, for an error message
 
     # --- run -----------------------------------------------------------------------------
     def run(self, path: str | Path) -> ImportReport:
         """Import the file in one transaction; on any error remove stored files and re-raise."""
         path = Path(path)
         try:
-            with transaction.atomic():
-                self._prepare()
-                if self.media_dir:
-                    self.phase = "media"
-                    for record in read_export(path, on_bytes=self._on_bytes):
-                        if isinstance(record, Item) and record.post_type == "attachment":
-                            self._import_attachment(record)
-                self.phase = "content"
-                for record in read_export(path, on_bytes=self._on_bytes):
-                    self._handle(record)
-                self._flush_terms()
-                self._flush_batch()
-                self._finish()
+            self._run(path)
+        except WxrError:
+            self._remove_saved_files()
+            raise
+        except Exception as error:
+            self._remove_saved_files()
+            logger.exception("WordPress import of %s failed at %s", path, self.current)
+            where = self.current or "the start of the file"
+            raise ImportFailed(
+                f"The import stopped at {where}: {type(error).__name__}: "
+                f"{str(error).strip()[:300]}. Nothing was imported.",
+                line=self._current_line,
+            ) from error
         except BaseException:
-            for name in self.saved_files:
-                default_storage.delete(name)
+            self._remove_saved_files()
             raise
         self._emit(force=True, phase="done")
         return self.report
 
+    def _remove_saved_files(self) -> None:
+        for name in self.saved_files:
+            default_storage.delete(name)
+        self.saved_files = []
+
+    _current_line: int | None = None
+
+    def _at(self, label: str, line: int | None) -> None:
+        self.current, self._current_line = label, line
+
+    def _run(self, path: Path) -> None:
+        with transaction.atomic():
+            self._prepare()
+            if self.media_dir:
+                self.phase = "media"
+                for record in read_export(path, on_bytes=self._on_bytes):
+                    if isinstance(record, Item) and record.post_type == "attachment":
+                        self._at(item_label(record), record.line)
+                        self._import_attachment(record)
+            self.phase = "content"
+            for record in read_export(path, on_bytes=self._on_bytes):
+                self._handle(record)
+            self._at("the end of the file", None)
+            self._flush_terms()
+            self._flush_batch()
+            self._finish()
+
     def _prepare(self) -> None:
+        if self.media_dir:
+            if not self.media_dir.is_dir():
+                raise WxrError(f"The media folder {self.media_dir} does not exist.")
+            # Resolved once: every attachment's real path must lie inside it.
+            self.media_root = self.media_dir.resolve(strict=True)
         self.terms = term_import.TermImporter(self.report)
         self.comments = CommentWriter(self.report, parse_date=parse_wp_date)
         self.article_type = ContentType.objects.get_for_model(Article)
@@ -135,6 +228,12 @@ class WordPressImporter:
                 "pingbacks and trackbacks: skipped and counted",
                 "spam and trashed comments: hidden; unapproved comments: held",
                 "sticky: Kiji has no sticky articles; sticky posts are listed as warnings",
+                "items without a WordPress id: imported under a new id, recognised again on "
+                "the next import by their guid, link, slug, date and title",
+                "items repeating an earlier id: skipped when identical, else imported under a "
+                "new id",
+                "items without a usable date: dated by their RSS pubDate, else imported as "
+                "drafts dated at the import",
                 "one database transaction for the whole run",
             ]
         )
@@ -143,11 +242,14 @@ class WordPressImporter:
         if isinstance(record, Channel):
             self.channel = record
         elif isinstance(record, Author):
+            self._at(f"author “{record.login[:60]}” (line {record.line})", record.line)
             self._import_author(record)
         elif isinstance(record, Term):
             self.pending_terms.append(record)
         elif isinstance(record, Item):
+            self._at(f"the terms before line {record.line}", record.line)
             self._flush_terms()
+            self._at(item_label(record), record.line)
             self._handle_item(record)
             self._emit()
 
@@ -157,15 +259,68 @@ class WordPressImporter:
                 self.report.add("attachment", "skipped")
             return
         if item.post_type not in {"post", "page"}:
-            self.report.skipped_types[item.post_type] += 1
+            self.report.skipped_types[item.post_type[:40]] += 1
             return
         if item.status in SKIPPED_STATUSES:
             self.report.add(item.post_type, "skipped")
             self.report.note(f"{item.post_type} with status {item.status} skipped")
             return
+        if not self._claim(item, self.claimed):
+            self.report.add(item.post_type, "skipped")
+            return
         self.batch.append(item)
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
+
+    def _claim(self, item: Item, claimed: dict[str, tuple[str, int]]) -> bool:
+        """Give ``item`` the key it is filed under; False for a repeat of an earlier item.
+
+        The key is the WordPress id when the item has one no earlier item used. Otherwise it is
+        derived from what identifies a post when its id is missing (guid, link, slug, date,
+        title), so importing the same file again finds the same article.
+        """
+        label = item_label(item)
+        fingerprint = self._fingerprint(item)
+        if item.post_id:
+            key = str(item.post_id)
+            earlier = claimed.get(key)
+            if earlier is None:
+                claimed[key] = (fingerprint, item.line)
+                item.key = key
+                return True
+            if earlier[0] == fingerprint:
+                self.report.warn(f"{label}: repeats the item at line {earlier[1]}; skipped")
+                self.report.note("items repeated in the file skipped")
+                return False
+            self.report.warn(
+                f"{label}: WordPress id {item.post_id} is also used by the item at line "
+                f"{earlier[1]}; imported as a separate {item.post_type} under a new id"
+            )
+            self.report.note("items with an id used twice imported under a new id")
+        elif item.raw_id:
+            self.report.warn(f"{label}: “{item.raw_id}” is not a WordPress id; given a new id")
+        else:
+            self.report.warn(f"{label}: no WordPress id (<wp:post_id>); given a new id")
+            self.report.note("items without a WordPress id")
+        base = "~" + _digest(
+            item.post_type,
+            item.guid,
+            item.link,
+            item.post_name,
+            item.post_date_gmt or item.post_date,
+            item.title,
+        )
+        key, n = base, 1
+        while key in claimed:
+            if claimed[key][0] == fingerprint:
+                self.report.warn(f"{label}: repeats the item at line {claimed[key][1]}; skipped")
+                self.report.note("items repeated in the file skipped")
+                return False
+            n += 1
+            key = f"{base}-{n}"
+        claimed[key] = (fingerprint, item.line)
+        item.key = key
+        return True
 
     # --- progress ------------------------------------------------------------------------
     def _on_bytes(self, done: int, total: int) -> None:
@@ -199,7 +354,7 @@ class WordPressImporter:
 
     # --- authors and terms ---------------------------------------------------------------
     def _import_author(self, author: Author) -> None:
-        login = author.login.strip()
+        login = bound_key(author.login.strip())
         if not login:
             return
         if login in self.user_ids:
@@ -235,38 +390,49 @@ class WordPressImporter:
 
     # --- attachments ---------------------------------------------------------------------
     def _import_attachment(self, item: Item) -> None:
+        if not self._claim(item, self.claimed_attachments):
+            self.report.add("attachment", "skipped")
+            return
         key = upload_key(item.attachment_url)
-        mapping = WordPressObject.objects.filter(
-            kind=Kind.ATTACHMENT, key=str(item.post_id)
-        ).first()
+        mapping = WordPressObject.objects.filter(kind=Kind.ATTACHMENT, key=item.key).first()
         from blog.models import Image
 
         image = Image.objects.filter(pk=mapping.object_id).first() if mapping else None
         if image is None:
-            source = self.media_dir / key if key else None
-            if source is None or not source.is_file():
+            label = item_label(item)
+            try:
+                if not key:
+                    raise MediaRefused("no uploads URL")
+                source = media_source(self.media_root, key)
+                stream = open_media(source)
+            except MediaRefused as refusal:
                 self.report.add("attachment", "skipped")
-                self.report.warn(
-                    f"attachment {item.post_id}: file not found in the media folder "
-                    f"({item.attachment_url or 'no URL'})"
-                )
+                self.report.warn(f"{label}: {refusal} ({item.attachment_url[:200] or 'no URL'})")
                 return
-            if not is_image_file(source):
-                self.report.add("attachment", "skipped")
-                self.report.note("attachments that are not images skipped")
-                return
-            title = item.meta.get("_wp_attachment_image_alt") or strip_tags(item.title)
-            image = store_image(source, title=html.unescape(title), rel=key)
+            with stream:
+                if not is_image_file(stream, source.name):
+                    self.report.add("attachment", "skipped")
+                    self.report.note("attachments that are not images skipped")
+                    return
+                title = item.meta.get("_wp_attachment_image_alt") or strip_tags(item.title)
+                try:
+                    with transaction.atomic():  # a failed save leaves no row behind
+                        image = store_image(stream, title=html.unescape(title), rel=key)
+                except IMAGE_ERRORS as error:
+                    self.report.add("attachment", "skipped")
+                    self.report.warn(f"{label}: the image could not be stored ({error})")
+                    return
             self.saved_files.append(image.file.name)
             WordPressObject.objects.update_or_create(
-                kind=Kind.ATTACHMENT, key=str(item.post_id), defaults={"object_id": image.pk}
+                kind=Kind.ATTACHMENT, key=item.key, defaults={"object_id": image.pk}
             )
             self.report.add("attachment", "created")
         else:
             self.report.add("attachment", "unchanged")
         if key:
             self.upload_urls[key] = image.url
-        self.attachment_images[item.post_id] = image.pk
+        if item.key == str(item.post_id):  # only real ids can be featured images
+            self.attachment_images[item.post_id] = image.pk
         self._emit()
 
     # --- articles ------------------------------------------------------------------------
@@ -274,7 +440,7 @@ class WordPressImporter:
         items, self.batch = self.batch, []
         if not items:
             return
-        keys = [str(item.post_id) for item in items]
+        keys = [item.key for item in items]
         mappings = {
             (m.kind, m.key): m
             for m in WordPressObject.objects.filter(kind__in=[Kind.POST, Kind.PAGE], key__in=keys)
@@ -286,7 +452,7 @@ class WordPressImporter:
         )
         new: list[Item] = []
         for item in items:
-            mapping = mappings.get((item.post_type, str(item.post_id)))
+            mapping = mappings.get((item.post_type, item.key))
             if mapping is not None and mapping.object_id in alive:
                 self._update_article(item, mapping)
             else:
@@ -298,8 +464,8 @@ class WordPressImporter:
                 "pk", flat=True
             )
         )
-        free = [item for item in new if item.post_id > 0 and item.post_id not in taken]
-        self.deferred.extend(item for item in new if item.post_id <= 0 or item.post_id in taken)
+        free = [item for item in new if _keeps_id(item) and item.post_id not in taken]
+        self.deferred.extend(item for item in new if not _keeps_id(item) or item.post_id in taken)
         self._create_articles(free, keep_ids=True)
 
     def _finish(self) -> None:
@@ -315,10 +481,11 @@ class WordPressImporter:
             if highest > (last_value if is_called else last_value - 1):
                 cursor.execute("SELECT setval(%s, %s)", [sequence, highest])
         for item in self.deferred:
-            self.report.warn(
-                f"{item.post_type} {item.post_id}: id already used by another article; imported "
-                "under a new id (/?p= links still redirect to it)"
-            )
+            if _keeps_id(item):
+                self.report.warn(
+                    f"{item_label(item)}: id already used by another article; imported under "
+                    "a new id (/?p= links still redirect to it)"
+                )
         self._create_articles(self.deferred, keep_ids=False)
         self.deferred = []
 
@@ -333,7 +500,7 @@ class WordPressImporter:
 
     def _article_values(self, item: Item) -> dict:
         """The Article columns for one item (body converted and sanitised like editor input)."""
-        ref = f"{item.post_type} {item.post_id}"
+        ref = item_label(item)
         title = " ".join(html.unescape(strip_tags(item.title)).split())
         if not title:
             title = UNTITLED
@@ -362,11 +529,7 @@ class WordPressImporter:
             category_id = self.terms.fixed_category(*PAGES_CATEGORY)
         else:
             category_id = self.terms.category_for(item) or self.terms.fixed_category(*UNCATEGORIZED)
-        modified = (
-            parse_wp_date(item.post_modified_gmt, item.post_modified)
-            if (item.post_modified_gmt or item.post_modified)
-            else published_at
-        )
+        modified = parse_wp_date(item.post_modified_gmt, item.post_modified) or published_at
         return {
             "title": title[:200],
             "lead": html_to_text(item.excerpt),
@@ -383,7 +546,10 @@ class WordPressImporter:
         }
 
     def _status(self, item: Item, ref: str) -> tuple[str, datetime]:
-        published_at = parse_wp_date(item.post_date_gmt, item.post_date)
+        published_at = parse_wp_date(item.post_date_gmt, item.post_date, item.pub_date)
+        if published_at is None:
+            self.report.warn(f"{ref}: no usable date; imported as a draft dated today")
+            return Article.Status.DRAFT, timezone.now()
         if item.status == "private":
             self.report.warn(f"{ref}: private in WordPress; imported as a draft")
             return Article.Status.DRAFT, published_at
@@ -401,9 +567,12 @@ class WordPressImporter:
         dates: list[tuple[datetime, datetime]] = []
         threads = []
         for item in items:
+            self._at(item_label(item), item.line)
             values = self._article_values(item)
             dates.append((values.pop("_created_at"), values.pop("_updated_at")))
-            thread = self.comments.prepare(item)
+            thread = self.comments.prepare(
+                item, label=item_label(item), default_date=values["published_at"]
+            )
             threads.append(thread)
             article = Article(**values, comment_count=thread.visible_count)
             # bulk_create skips save(): derive the search columns here, as save() would.
@@ -418,7 +587,7 @@ class WordPressImporter:
             [
                 WordPressObject(
                     kind=item.post_type,
-                    key=str(item.post_id),
+                    key=item.key,
                     object_id=article.pk,
                     fingerprint=self._fingerprint(item),
                 )
@@ -471,7 +640,10 @@ class WordPressImporter:
 
     def _update_article(self, item: Item, mapping: WordPressObject) -> None:
         fingerprint = self._fingerprint(item)
-        thread = self.comments.prepare(item)
+        date = parse_wp_date(item.post_date_gmt, item.post_date, item.pub_date)
+        thread = self.comments.prepare(
+            item, label=item_label(item), default_date=date or timezone.now()
+        )
         comments_changed = self.comments.merge_existing(mapping.object_id, thread)
         if fingerprint == mapping.fingerprint:
             self.report.add(item.post_type, "unchanged")

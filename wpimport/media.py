@@ -1,18 +1,37 @@
 """Attachments: files from a ``wp-content/uploads`` folder into the media library, and body URLs
-pointing at the old uploads rewritten to the library's."""
+pointing at the old uploads rewritten to the library's.
+
+The export names the files (attachment URLs), so a hostile export could name any path: a file
+is read only when its real path (symlinks followed) lies inside the media folder, is a regular
+file of reasonable size, and Pillow recognises it as an image.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from django.core.files import File
+from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
 from blog.models import Image
 
+MAX_MEDIA_BYTES = 50 * 1024 * 1024
+# What Pillow may raise on a broken or hostile image (DecompressionBombError is an Exception).
+IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    PILImage.DecompressionBombError,
+)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 _UPLOADS_RE = re.compile(r"/wp-content/uploads/(?P<rel>.+)$")
 _FILES_RE = re.compile(r"/files/(?P<rel>\d{4}/\d{2}/.+)$")
@@ -41,24 +60,69 @@ def upload_key(url: str) -> str | None:
     return _VARIANT_RE.sub("", rel) if rel else None
 
 
-def is_image_file(path: Path) -> bool:
-    """Whether Pillow recognises the file as an image."""
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
+class MediaRefused(Exception):
+    """The attachment's file is not read; the message says why (for the report)."""
+
+
+def media_source(root: Path, key: str) -> Path:
+    """The real path of uploads ``key`` inside ``root`` (already resolved), or MediaRefused.
+
+    ``key`` comes from the export: ``..``, absolute paths and symlinks pointing elsewhere are
+    all caught by comparing the fully resolved path with the folder.
+    """
+    try:
+        resolved = (root / key).resolve(strict=True)
+    except FileNotFoundError:
+        raise MediaRefused("file not found in the media folder") from None
+    except (OSError, RuntimeError, ValueError):  # loops, bad names, NUL bytes, permissions
+        raise MediaRefused("file cannot be read") from None
+    if not resolved.is_relative_to(root):
+        raise MediaRefused("the path leads outside the media folder; not read")
+    return resolved
+
+
+def open_media(path: Path) -> BinaryIO:
+    """Open a regular file without following a symlink swapped in since it was checked, and
+    without blocking on a FIFO; MediaRefused for anything else or anything too large."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        raise MediaRefused("file cannot be read") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise MediaRefused("not a regular file; not read")
+    if info.st_size > MAX_MEDIA_BYTES:
+        os.close(fd)
+        raise MediaRefused(f"larger than {MAX_MEDIA_BYTES // (1024 * 1024)} MB; not read")
+    return os.fdopen(fd, "rb")
+
+
+def is_image_file(stream: BinaryIO, name: str) -> bool:
+    """Whether Pillow recognises the open file as an image (the stream is rewound)."""
+    if Path(name).suffix.lower() not in IMAGE_SUFFIXES:
         return False
     try:
-        with PILImage.open(path) as picture:
+        with PILImage.open(stream) as picture:
             picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except IMAGE_ERRORS:
         return False
+    finally:
+        stream.seek(0)
     return True
 
 
-def store_image(path: Path, *, title: str, rel: str) -> Image:
-    """Put one file into the media library through the model's own save (renditions and all)."""
+def store_image(stream: BinaryIO, *, title: str, rel: str) -> Image:
+    """Put one open file into the media library through the model's own save (renditions and
+    all); the stored file is removed again if saving fails."""
     image = Image(title=(title or Path(rel).name)[:200])
-    with path.open("rb") as stream:
-        image.file.save(Path(rel).name, File(stream), save=False)
-    image.save()
+    image.file.save(Path(rel).name[:100], File(stream), save=False)
+    try:
+        image.save()
+    except BaseException:
+        default_storage.delete(image.file.name)
+        raise
     return image
 
 

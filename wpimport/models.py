@@ -110,13 +110,15 @@ class LegacyRedirect(models.Model):
         return self.old_path
 
     def target_url(self) -> str | None:
-        """The Kiji URL the old path now points at, or None if the target is gone."""
+        """The Kiji URL the old path now points at, or None if the target is gone (or, for an
+        article, not visible to readers)."""
         from taggit.models import Tag
 
         from blog.models import Article, Category
 
         if self.target_kind == self.Target.ARTICLE:
-            if Article.objects.filter(pk=self.target_id).exists():
+            # Drafts and scheduled articles stay unknown to readers, old URLs included.
+            if Article.objects.published().filter(pk=self.target_id).exists():
                 return reverse("blog:article_detail", args=[self.target_id])
             return None
         if self.target_kind == self.Target.CATEGORY:

@@ -1,10 +1,15 @@
-"""Old WordPress URLs → Kiji pages, permanently (301)."""
+"""Old WordPress URLs → Kiji pages, permanently (301).
+
+Only articles a reader may see are redirected to: the old URL of an imported draft, private,
+password-protected or scheduled post gets the same 404 as an unknown one.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from blog.models import Article
 from wpimport.models import LegacyRedirect, WordPressObject
 
 # WordPress's plain permalinks: /?p=ID for posts, /?page_id=ID for pages.
@@ -12,13 +17,26 @@ QUERY_KINDS = {"p": WordPressObject.Kind.POST, "page_id": WordPressObject.Kind.P
 
 
 def article_for_wordpress_id(wp_id: str, kinds: tuple[str, ...]) -> int | None:
-    """The Kiji article id a WordPress post or page id was imported as."""
-    if not wp_id.isdigit():
+    """The id of the published article a WordPress post or page id was imported as."""
+    if not (wp_id.isascii() and wp_id.isdigit()) or len(wp_id) > 19:
         return None
+    imported = WordPressObject.objects.filter(kind__in=kinds, key=str(int(wp_id))).values(
+        "object_id"
+    )
     return (
-        WordPressObject.objects.filter(kind__in=kinds, key=str(int(wp_id)))
-        .values_list("object_id", flat=True)
+        Article.objects.published()
+        .filter(pk__in=imported)
+        .order_by("pk")
+        .values_list("pk", flat=True)
         .first()
+    )
+
+
+def names_wordpress_id(request: HttpRequest) -> bool:
+    """Whether the query asks for a WordPress post by number (``?p=123``, ``?page_id=7``)."""
+    return any(
+        (value := request.GET.get(name, "").strip()).isascii() and value.isdigit()
+        for name in QUERY_KINDS
     )
 
 

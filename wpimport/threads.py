@@ -61,10 +61,16 @@ def vote_totals(meta: dict[str, str]) -> tuple[int, int]:
 
 @dataclass
 class PreparedComment:
-    """One WordPress comment, converted and ready to become a row."""
+    """One WordPress comment, converted and ready to become a row.
 
-    wp_id: int
-    parent_wp_id: int | None
+    ``key`` is what the comment is filed under: its WordPress id, or (no id, or an id an
+    earlier comment of the file already used) a digest of its post, author, date, text and
+    parent, so the same file imported again finds it.
+    """
+
+    key: str
+    wp_id: int  # 0 when the export gave none
+    parent_key: str | None
     created_at: datetime
     status: str
     author_name: str
@@ -74,56 +80,112 @@ class PreparedComment:
     upvotes: int
     downvotes: int
     fingerprint: str
+    parent_wp_id: int = 0
+    line: int = 0
+
+    @property
+    def order(self) -> tuple:
+        """Thread order: oldest first, then WordPress id."""
+        return (self.created_at, self.wp_id, self.key)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.md5("\x1f".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
 
 
 def prepare_comments(
-    comments: Iterable[WxrComment], *, parse_date, warn, post_id: int
+    comments: Iterable[WxrComment],
+    *,
+    parse_date,
+    report,
+    label: str,
+    item_key: str,
+    default_date: datetime,
+    claimed: set[int],
 ) -> tuple[list[PreparedComment], int]:
-    """Convert an item's comments; return them (parents valid, no loops) and pings skipped."""
+    """Convert an item's comments; return them (parents valid, no loops) and pings skipped.
+
+    ``claimed`` holds the comment ids earlier items of the file used (ids are unique across a
+    WordPress site); ``label`` names the item in warnings.
+    """
     prepared: list[PreparedComment] = []
     pings = 0
+    own: dict[int, PreparedComment] = {}  # this item's comments by WordPress id (first wins)
+    derived: set[str] = set()
     for comment in comments:
         if comment.type in SKIPPED_TYPES:
             pings += 1
             continue
+        where = f"comment {comment.comment_id or '(no id)'} of {label}, line {comment.line}"
         if comment.approved == "trash" or comment.approved == "post-trashed":
             status = "hidden"
         else:
             status = STATUS_BY_APPROVAL.get(comment.approved, "held")
         up, down = vote_totals(comment.meta)
-        body = html_to_text(comment.content)
         parts = (comment.approved, comment.author, comment.email, comment.content, up, down)
         parts += (comment.parent, comment.date_gmt or comment.date)
-        digest = hashlib.md5(
-            "\x1f".join(map(str, parts)).encode(), usedforsecurity=False
-        ).hexdigest()
-        prepared.append(
-            PreparedComment(
-                wp_id=comment.comment_id,
-                parent_wp_id=comment.parent or None,
-                created_at=parse_date(comment.date_gmt, comment.date),
-                status=status,
-                author_name=comment.author[:50],
-                email=comment.email[:254],
-                body=body,
-                ip=comment.ip,
-                upvotes=up,
-                downvotes=down,
-                fingerprint=digest,
-            )
+        digest = _digest(*parts)
+        wp_id = comment.comment_id
+        if wp_id and wp_id not in claimed:
+            claimed.add(wp_id)
+            key = str(wp_id)
+        else:
+            if wp_id and wp_id in own and own[wp_id].fingerprint == digest:
+                report.add("comment", "skipped")
+                report.warn(f"{where}: repeats an earlier comment of the item; skipped")
+                continue
+            if wp_id:
+                report.warn(f"{where}: id already used by an earlier comment; given a new id")
+            elif comment.raw_id:
+                report.warn(f"{where}: “{comment.raw_id}” is not a comment id; given a new id")
+            else:
+                report.note("comments without a WordPress id")
+            key = "~" + _digest(item_key, wp_id, *parts)
+            if key in derived:
+                report.add("comment", "skipped")
+                report.warn(f"{where}: repeats an earlier comment of the item; skipped")
+                continue
+            derived.add(key)
+        created_at = parse_date(comment.date_gmt, comment.date)
+        if created_at is None:
+            created_at = default_date
+            report.note("comments without a usable date (dated like their post)")
+        c = PreparedComment(
+            key=key,
+            wp_id=wp_id,
+            parent_key=None,
+            parent_wp_id=comment.parent,
+            created_at=created_at,
+            status=status,
+            author_name=comment.author[:50],
+            email=comment.email[:254],
+            body=html_to_text(comment.content),
+            ip=comment.ip[:100],
+            upvotes=up,
+            downvotes=down,
+            fingerprint=digest,
+            line=comment.line,
         )
-    known = {c.wp_id for c in prepared}
+        if wp_id:
+            own.setdefault(wp_id, c)
+        prepared.append(c)
     for c in prepared:
-        if c.parent_wp_id is not None and c.parent_wp_id not in known:
-            warn(f"comment {c.wp_id} (post {post_id}): reply to missing comment {c.parent_wp_id}")
-            c.parent_wp_id = None
-    _break_loops(prepared, warn, post_id)
+        if c.parent_wp_id:
+            parent = own.get(c.parent_wp_id)
+            if parent is None:
+                report.warn(
+                    f"comment {c.wp_id or '(no id)'} of {label}, line {c.line}: reply to "
+                    f"missing comment {c.parent_wp_id}; shown as a new thread"
+                )
+            else:
+                c.parent_key = parent.key
+    _break_loops(prepared, report.warn, label)
     return prepared, pings
 
 
-def _break_loops(prepared: list[PreparedComment], warn, post_id: int) -> None:
-    parent = {c.wp_id: c.parent_wp_id for c in prepared}
-    by_id = {c.wp_id: c for c in prepared}
+def _break_loops(prepared: list[PreparedComment], warn, label: str) -> None:
+    parent = {c.key: c.parent_key for c in prepared}
+    by_id = {c.key: c for c in prepared}
     safe: set[int] = set()
     for start in parent:
         path: list[int] = []
@@ -131,8 +193,8 @@ def _break_loops(prepared: list[PreparedComment], warn, post_id: int) -> None:
         node: int | None = start
         while node is not None and node not in safe:
             if node in seen:
-                warn(f"comment {node} (post {post_id}): reply loop broken")
-                by_id[node].parent_wp_id = None
+                warn(f"comment {by_id[node].wp_id or node} of {label}: reply loop broken")
+                by_id[node].parent_key = None
                 parent[node] = None
                 break
             seen.add(node)

@@ -432,8 +432,8 @@ def read_export(
     path: str | Path,
     *,
     on_bytes: Callable[[int, int], None] | None = None,
-    max_record_bytes: int = MAX_RECORD_BYTES,
-    max_record_elements: int = MAX_RECORD_ELEMENTS,
+    max_record_bytes: int | None = None,
+    max_record_elements: int | None = None,
 ) -> Iterator[Record]:
     """Yield the channel facts, authors, terms and items of the export at ``path``, in order.
 
@@ -442,7 +442,8 @@ def read_export(
     """
     path = Path(path)
     total = path.stat().st_size
-    target = _RecordBuilder(max_elements=max_record_elements)
+    max_record_bytes = max_record_bytes or MAX_RECORD_BYTES
+    target = _RecordBuilder(max_elements=max_record_elements or MAX_RECORD_ELEMENTS)
     facts = Channel()
     facts_sent = False
     done = 0

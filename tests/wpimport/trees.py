@@ -1,4 +1,4 @@
-"""Checks shared by the importer tests."""
+"""Checks shared by the importer tests: valid comment trees, row counts."""
 
 from __future__ import annotations
 
@@ -24,3 +24,22 @@ def assert_valid_trees(comments: list[Comment]) -> None:
         assert sum(1 for n in nodes if n.parent_id is None) == 1
         bounds = sorted(v for n in nodes for v in (n.lft, n.rght))
         assert bounds == list(range(1, 2 * len(nodes) + 1))
+
+
+def snapshot() -> dict:
+    """Row counts of everything an import writes, to prove a failed one wrote nothing."""
+    from taggit.models import Tag, TaggedItem
+
+    from blog.models import Article, Category, Image
+    from wpimport.models import LegacyRedirect, WordPressObject
+
+    return {
+        "articles": Article.objects.count(),
+        "comments": Comment.objects.count(),
+        "categories": Category.objects.count(),
+        "tags": Tag.objects.count(),
+        "tagged": TaggedItem.objects.count(),
+        "redirects": LegacyRedirect.objects.count(),
+        "mappings": WordPressObject.objects.count(),
+        "images": Image.objects.count(),
+    }

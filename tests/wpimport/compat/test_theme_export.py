@@ -111,7 +111,7 @@ def test_old_urls_redirect_permanently(report, client):
     page = WordPressObject.objects.get(kind="page", key="2").object_id
     assert client.get("/?page_id=2")["Location"] == f"/archives/{page}/"
     assert client.get("/archives/1148").status_code == 301  # APPEND_SLASH still works
-    assert client.get("/?p=999999").status_code == 200  # unknown ids: just the home page
+    assert client.get("/?p=999999").status_code == 404  # unknown ids: as in WordPress
     assert client.get("/no/such/old/path/").status_code == 404
 
 
