@@ -25,6 +25,17 @@ from blog.seo import absolute_url, image_card
 
 FEED_SIZE = 20
 
+# Titles, names and categories are plain text in RSS, but many feed readers render them as
+# HTML (a name like <select autofocus onfocus=…> then runs). XML escaping is not enough: the
+# reader unescapes it first. So the three characters that make markup or entities are swapped
+# for their full-width forms, which read the same and never parse as markup.
+_MARKUP_FREE = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def feed_text(value: object) -> str:
+    """Text for a feed's title-like fields that no feed reader can render as markup."""
+    return str(value).translate(_MARKUP_FREE)
+
 
 class MediaRssFeed(Rss201rev2Feed):
     """RSS 2.0 plus <media:content> (Media RSS), which feed readers show as the thumbnail."""
@@ -51,10 +62,10 @@ class LatestArticlesFeed(Feed):
     feed_type = MediaRssFeed
 
     def title(self, obj=None) -> str:
-        return settings.SITE_NAME
+        return feed_text(settings.SITE_NAME)
 
     def description(self, obj=None) -> str:
-        return _("Latest articles on %(site)s") % {"site": settings.SITE_NAME}
+        return feed_text(_("Latest articles on %(site)s") % {"site": settings.SITE_NAME})
 
     def link(self, obj=None) -> str:
         return absolute_url("/")
@@ -79,7 +90,7 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return feed_text(item.title)
 
     def item_description(self, item: Article) -> str:
         image = image_card(item.eyecatch if item.eyecatch_id else None)
@@ -108,10 +119,11 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item: Article) -> str | None:
         # The full name only: a username is half of a staff login.
-        return (item.author.get_full_name().strip() or None) if item.author else None
+        name = item.author.get_full_name().strip() if item.author else ""
+        return feed_text(name) if name else None
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.category.name, *(tag.name for tag in item.tags.all())]
+        return [feed_text(item.category.name), *(feed_text(tag.name) for tag in item.tags.all())]
 
     def item_extra_kwargs(self, item: Article) -> dict:
         return {"image": image_card(item.eyecatch if item.eyecatch_id else None)}
@@ -124,10 +136,12 @@ class CategoryArticlesFeed(LatestArticlesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, obj: Category) -> str:
-        return f"{obj.name} | {settings.SITE_NAME}"
+        return feed_text(f"{obj.name} | {settings.SITE_NAME}")
 
     def description(self, obj: Category) -> str:
-        return obj.description or _("Latest articles in %(category)s") % {"category": obj.name}
+        return feed_text(
+            obj.description or _("Latest articles in %(category)s") % {"category": obj.name}
+        )
 
     def link(self, obj: Category) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -143,10 +157,10 @@ class TagArticlesFeed(LatestArticlesFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj: Tag) -> str:
-        return f"#{obj.name} | {settings.SITE_NAME}"
+        return feed_text(f"#{obj.name} | {settings.SITE_NAME}")
 
     def description(self, obj: Tag) -> str:
-        return _("Articles tagged %(name)s") % {"name": obj.name}
+        return feed_text(_("Articles tagged %(name)s") % {"name": obj.name})
 
     def link(self, obj: Tag) -> str:
         return absolute_url(reverse("blog:tag_detail", args=[obj.slug]))

@@ -95,11 +95,20 @@ class CommentAdmin(admin.ModelAdmin):
         ("article", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("body", "author_name", "sender_hash", "=poster_id")
+    # Who a commenter is (e-mail, address hash) is for moderators only: editors read comments
+    # under their articles without learning who wrote them or finding a sender's other posts.
+    moderator_only = ("email", "sender_hash", "ip_hash")
     list_select_related = ("article",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     list_per_page = 50
-    actions = ("hide_selected", "unhide_selected", "approve_selected", "ban_senders")
+    actions = (
+        "hide_selected",
+        "unhide_selected",
+        "approve_selected",
+        "ban_senders",
+        "ban_addresses",
+    )
     fields = (
         "article",
         "parent",
@@ -123,6 +132,23 @@ class CommentAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (ReportInline, ModerationLogInline)
+
+    def _without_private(self, request: HttpRequest, names) -> tuple:
+        if self.has_moderate_permission(request):
+            return tuple(names)
+        return tuple(name for name in names if name not in self.moderator_only)
+
+    def get_list_display(self, request: HttpRequest):
+        return self._without_private(request, super().get_list_display(request))
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        return self._without_private(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return self._without_private(request, super().get_readonly_fields(request, obj))
+
+    def get_search_fields(self, request: HttpRequest):
+        return self._without_private(request, super().get_search_fields(request))
 
     @admin.display(description=_("No."), ordering="number")
     def number_label(self, obj: Comment) -> str:
@@ -188,20 +214,50 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Ban the senders of selected comments (30 days)"), permissions=["moderate"]
+        description=_("Ban the senders of selected comments (their browsers, 30 days)"),
+        permissions=["moderate"],
     )
     def ban_senders(self, request: HttpRequest, queryset: QuerySet) -> None:
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for comment in queryset:
-            if comment.sender_hash in seen:
+            sender = (comment.author_key, comment.sender_hash)
+            if sender in seen:
                 continue
-            seen.add(comment.sender_hash)
+            seen.add(sender)
             services.ban_sender(
                 comment=comment, moderator=request.user, reason=_("Banned from the admin"), days=30
             )
         self.message_user(
             request,
             ngettext("%(count)d sender banned.", "%(count)d senders banned.", len(seen))
+            % {"count": len(seen)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Flood: ban everyone behind the addresses of selected comments for 24 hours"),
+        permissions=["moderate"],
+    )
+    def ban_addresses(self, request: HttpRequest, queryset: QuerySet) -> None:
+        seen: set[str] = set()
+        for comment in queryset:
+            if comment.sender_hash in seen:
+                continue
+            seen.add(comment.sender_hash)
+            services.ban_sender(
+                comment=comment,
+                moderator=request.user,
+                reason=_("Address-wide ban from the admin (flood)"),
+                days=1,
+                scope=Ban.Scope.ADDRESS,
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d address banned for 24 hours.",
+                "%(count)d addresses banned for 24 hours.",
+                len(seen),
+            )
             % {"count": len(seen)},
             messages.SUCCESS,
         )
@@ -213,7 +269,16 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("resolved", "reason", "created_at")
     search_fields = ("detail", "comment__body")
     list_select_related = ("comment",)
-    readonly_fields = ("comment", "reason", "detail", "sender_hash", "created_at")
+    # Only moderators reach reports (blog.roles); the hashes are evidence, never edited.
+    readonly_fields = (
+        "comment",
+        "reason",
+        "detail",
+        "sender_hash",
+        "browser_key",
+        "network_hash",
+        "created_at",
+    )
     actions = ("mark_resolved",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -226,14 +291,22 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
-    list_display = ("short_hash", "reason", "created_at", "expires_at", "is_active", "created_by")
-    list_filter = ("created_at", "expires_at")
+    list_display = (
+        "short_hash",
+        "scope",
+        "reason",
+        "created_at",
+        "expires_at",
+        "is_active",
+        "created_by",
+    )
+    list_filter = ("scope", "created_at", "expires_at")
     search_fields = ("sender_hash", "reason")
     readonly_fields = ("created_by",)
 
-    @admin.display(description=_("IP hash"))
+    @admin.display(description=_("browser / IP hash"))
     def short_hash(self, obj: Ban) -> str:
-        return obj.sender_hash[:12]
+        return str(obj)
 
     def save_model(self, request: HttpRequest, obj: Ban, form, change: bool) -> None:
         if not change:

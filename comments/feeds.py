@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.translation import gettext_lazy as _
 
+from blog.feeds import feed_text
 from comments.markup import render_body
 from comments.models import Comment
 
@@ -18,7 +19,7 @@ class LatestCommentsFeed(Feed):
     description = _("The latest comments from readers.")
 
     def title(self) -> str:
-        return _("%(site)s: latest comments") % {"site": settings.SITE_NAME}
+        return feed_text(_("%(site)s: latest comments") % {"site": settings.SITE_NAME})
 
     def link(self) -> str:
         return "/"
@@ -41,7 +42,10 @@ class LatestCommentsFeed(Feed):
         )
 
     def item_title(self, item: Comment) -> str:
-        return _("%(name)s on %(title)s") % {"name": item.display_name, "title": item.article.title}
+        # Reader-chosen names are plain text: never markup for a reader that renders titles.
+        return feed_text(
+            _("%(name)s on %(title)s") % {"name": item.display_name, "title": item.article.title}
+        )
 
     def item_description(self, item: Comment) -> str:
         # Feed readers treat the description as HTML: give them the escaped rendering.

@@ -107,16 +107,16 @@ def split_name(raw: str) -> tuple[str, str]:
 def _new_token() -> str:
     # The mint time rides inside the signed value, so a ban can tell a browser first seen after
     # it (cookies cleared to escape it) from a reader who was there before.
-    return f"{secrets.token_urlsafe(24)}.{int(time.time())}"
+    return f"{secrets.token_urlsafe(24)}.{time.time_ns() // 1_000_000}"
 
 
 def _minted_at(token: str) -> datetime | None:
     """When a cookie token was minted; None for tokens from before the time was recorded."""
     _, separator, stamp = token.rpartition(".")
-    if not separator or len(stamp) != 10 or not stamp.isdigit():
+    if not separator or len(stamp) != 13 or not stamp.isdigit():  # milliseconds since 1970
         return None
     try:
-        return datetime.fromtimestamp(int(stamp), tz=UTC)
+        return datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 

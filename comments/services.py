@@ -370,27 +370,34 @@ def _window_start(now: datetime, seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
 
 
-def _count_action(scope: str, key: str, now: datetime, *, window: int = 60) -> int:
-    """Add one action to ``key``'s counter for the current window; the new count.
+def _count_action(scope: str, key: str, now: datetime, *, window: int = 60) -> float:
+    """Add one action to ``key``'s counter and return its rate over the last ``window`` seconds.
 
-    The row stays locked until the transaction ends, so concurrent actions of one key add up
-    exactly; a refused action rolls its count back with the transaction."""
+    Counters are kept per fixed window; the rate weighs the previous window by the part of it
+    still inside the last ``window`` seconds (a sliding-window estimate), so a burst across a
+    window boundary is not counted twice as generously. The row stays locked until the
+    transaction ends, so concurrent actions of one key add up exactly; a refused action rolls
+    its count back with the transaction."""
     start = _window_start(now, window)
+    previous = start - timedelta(seconds=window)
     table = ActionCount._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (scope, key, window_start, count) VALUES (%s, %s, %s, 1) "
-            f"ON CONFLICT (scope, key, window_start) "
-            f"DO UPDATE SET count = {table}.count + 1 RETURNING count",
-            [scope, key, start],
+            f"WITH bumped AS (INSERT INTO {table} (scope, key, window_start, count) "
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT (scope, key, window_start) "
+            f"DO UPDATE SET count = {table}.count + 1 RETURNING count) "
+            f"SELECT (SELECT count FROM bumped), COALESCE((SELECT count FROM {table} "
+            f"WHERE scope = %s AND key = %s AND window_start = %s), 0)",
+            [scope, key, start, scope, key, previous],
         )
-        count = cursor.fetchone()[0]
+        count, before = cursor.fetchone()
         # Now and then a new window row also clears windows older than a day.
         if count == 1 and random.random() < 0.01:
             cursor.execute(
                 f"DELETE FROM {table} WHERE window_start < %s", [now - timedelta(days=1)]
             )
-    return count
+    elapsed = (now - start).total_seconds() / window
+    return count + before * (1 - elapsed)
 
 
 def _check_vote_rate(voter: Sender, now: datetime) -> None:
