@@ -46,6 +46,7 @@ from wpimport.media import (
 )
 from wpimport.models import LegacyRedirect, WordPressObject
 from wpimport.report import ImportReport
+from wpimport.terms import bound_key
 from wpimport.wxr import Author, Channel, Item, Term, WxrError, read_export
 
 logger = logging.getLogger(__name__)
@@ -91,12 +92,6 @@ def parse_wp_date(gmt: str, local: str, rss: str = "") -> datetime | None:
         if FIRST_YEAR <= parsed.year <= LAST_YEAR and parsed.year != 1970:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
-
-
-def bound_key(key: str) -> str:
-    """A mapping key that fits WordPressObject.key (200): long ones keep a readable start and
-    a digest of the whole."""
-    return key if len(key) <= 200 else f"{key[:160]}~{_digest(key)}"
 
 
 def item_label(item: Item) -> str:

@@ -26,6 +26,19 @@ Kind = WordPressObject.Kind
 _ASCII_SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
+def bound_key(key: str) -> str:
+    """A mapping key that fits WordPressObject.key (200 characters): a long one keeps a
+    readable start and a digest of the whole."""
+    if len(key) <= 200:
+        return key
+    return f"{key[:160]}~{hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def term_key(slug: str, name: str = "") -> str:
+    """The key a term is mapped under: its decoded slug, else a slug of its name."""
+    return bound_key(decode_slug(slug) or slugify(name, allow_unicode=True))
+
+
 def decode_slug(slug: str) -> str:
     """A WordPress slug as text (percent-decoding the UTF-8 WordPress stores)."""
     return unquote(slug.strip()).strip()
@@ -58,14 +71,14 @@ class TermImporter:
     # --- declared terms -------------------------------------------------------------------
     def import_terms(self, terms: list[Term]) -> None:
         """Import declared categories (parents first, whatever the file order) and tags."""
-        categories = {decode_slug(t.slug): t for t in terms if t.taxonomy == "category" and t.slug}
+        categories = {term_key(t.slug): t for t in terms if t.taxonomy == "category" and t.slug}
         done: set[str] = set()
 
         def visit(key: str, trail: tuple[str, ...]) -> None:
             if key in done:
                 return
             term = categories[key]
-            parent = decode_slug(term.parent_slug)
+            parent = term_key(term.parent_slug)
             if parent and parent in categories and parent not in trail:
                 visit(parent, (*trail, key))
             elif parent and parent in trail:
@@ -83,9 +96,9 @@ class TermImporter:
                 self.report.note(f"terms of taxonomy {term.taxonomy or '?'} ignored")
 
     def _category(self, term: Term) -> int:
-        key = decode_slug(term.slug) or slugify(term.name, allow_unicode=True)
+        key = term_key(term.slug, term.name)
         name = html.unescape(term.name or key)[:100]
-        parent_key = decode_slug(term.parent_slug)
+        parent_key = term_key(term.parent_slug)
         parent_id = self.category_ids.get(parent_key) if parent_key else None
         if parent_key and parent_id is None:
             self.report.warn(f"category {key}: unknown parent {parent_key}; made top-level")
@@ -146,7 +159,7 @@ class TermImporter:
                 )
 
     def _tag(self, term: Term) -> int:
-        key = decode_slug(term.slug) or slugify(term.name, allow_unicode=True)
+        key = term_key(term.slug, term.name)
         name = html.unescape(term.name or key)[:100]
         first_time = ("tag", key) not in self.seen
         self.seen.add(("tag", key))
@@ -187,7 +200,7 @@ class TermImporter:
         """The item's most specific category (deepest; 'uncategorized' last), or None."""
         candidates = []
         for index, ref in enumerate(t for t in item.terms if t.domain == "category"):
-            key = decode_slug(ref.slug) or slugify(ref.name, allow_unicode=True)
+            key = term_key(ref.slug, ref.name)
             if not key:
                 continue
             pk = self.category_ids.get(key)
@@ -210,7 +223,7 @@ class TermImporter:
         for ref in item.terms:
             if ref.domain != "post_tag":
                 continue
-            key = decode_slug(ref.slug) or slugify(ref.name, allow_unicode=True)
+            key = term_key(ref.slug, ref.name)
             if not key:
                 continue
             pk = self.tag_ids.get(key)
