@@ -15,6 +15,7 @@ from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
 from blog.admin.editor_i18n import editor_catalog
 from blog.admin.images import ImagePickerWidget
+from blog.admin.revision_views import ArticleRevisionsMixin
 from blog.admin.tags import TAGS_HELP_TEXT
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
@@ -48,7 +49,7 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleRevisionsMixin, admin.ModelAdmin):
     """Write, schedule, publish and update articles."""
 
     list_display = ["title", "category", "status_label", "published_at", "comment_count"]
@@ -104,7 +105,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="blog_article_editor_i18n",
             ),
         ]
-        return extra + super().get_urls()
+        return extra + self.get_revision_urls() + super().get_urls()
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -140,7 +141,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change and obj.author_id is None:
             obj.author = request.user
+        if change:
+            self.record_first_revision(request, obj)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Tags and sources are saved now: the revision holds the whole article.
+        self.record_saved_revision(request, form, formsets, change)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
