@@ -22,6 +22,9 @@ from django.utils.translation import get_language, to_locale
 
 from blog.models import Article, Category, Image
 
+# The one function for absolute links (config/site_url.py), re-exported for the feeds.
+from config.site_url import absolute_url as absolute_url
+
 DESCRIPTION_LENGTH = 200
 # Google shows at most 110 characters of a NewsArticle headline.
 HEADLINE_LENGTH = 110
@@ -29,13 +32,6 @@ HEADLINE_LENGTH = 110
 # What json_script escapes: JSON-LD sits in a <script> element, where "</script>" in a title
 # would end it; \u escapes keep the JSON identical for parsers.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on SITE_URL; URLs that are already absolute are returned as they are."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 def image_card(image: Image | None) -> dict | None:

@@ -10,12 +10,15 @@ import django.contrib.sitemaps
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max, QuerySet
 from django.template import engines
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Article, Category
+from config.site_url import absolute_url
 
 # Django's own sitemap templates, read from the framework's folder: the app itself needs no
 # place in INSTALLED_APPS (it has no models), so its template folder is not searched.
@@ -79,12 +82,24 @@ SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": T
 
 
 def index(request):
-    """/sitemap.xml: one entry per section page."""
-    return sitemap_views.index(
+    """/sitemap.xml: one entry per section page, on SITE_URL like every location inside them
+    (Django's own index view names the host the request came to)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
         request,
-        sitemaps=SITEMAPS,
-        template_name=_framework_template("sitemap_index.xml"),
-        sitemap_url_name="sitemap_section",
+        _framework_template("sitemap_index.xml"),
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers={"X-Robots-Tag": "noindex, noodp, noarchive"},
     )
 
 

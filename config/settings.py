@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_url, parse_database_url
+from config.site_url import site_url_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KIJI_VAR_DIR") or BASE_DIR / "var")
@@ -56,7 +57,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "Kiji")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The base of every absolute link (canonical, og:url, JSON-LD, feeds, sitemaps, robots.txt):
+# SITE_URL when set, else derived from KIJI_BIND, the address gunicorn listens on
+# (config/site_url.py), so `KIJI_BIND=127.0.0.1:8200 make run` links to port 8200.
+SITE_URL = site_url_from_environment()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -14,6 +15,7 @@ from blog.demo import create_demo_content
 from blog.models import Article, Category
 from blog.roles import EDITORS, MODERATORS
 from comments.demo import create_demo_comments
+from config.site_url import listen_url
 
 DEMO_STAFF = [
     # username, superuser, group
@@ -21,6 +23,8 @@ DEMO_STAFF = [
     ("editor", False, EDITORS),
     ("moderator", False, MODERATORS),
 ]
+ROLES = {"admin": "superuser", "editor": "Editors group", "moderator": "Moderators group"}
+RULE = "─" * 72
 
 
 class Command(BaseCommand):
@@ -30,12 +34,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-demo", action="store_true", help="Create the accounts but no demo content."
         )
+        parser.add_argument(
+            "--banner",
+            action="store_true",
+            help="End with the block `make run` shows: addresses, accounts, how to reset.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, no_demo: bool = False, **options) -> None:
+    def handle(self, *args, no_demo: bool = False, banner: bool = False, **options) -> None:
         User = get_user_model()
+        accounts: list[tuple[str, str]] = []
         if not User.objects.filter(is_superuser=True).exists():
-            lines = []
             for username, is_superuser, group in DEMO_STAFF:
                 password = secrets.token_urlsafe(12)
                 user = User(username=username, is_staff=True, is_superuser=is_superuser)
@@ -43,22 +52,54 @@ class Command(BaseCommand):
                 user.save()
                 if group:
                     user.groups.add(Group.objects.get(name=group))
-                lines.append(f"  {username:<10} {password}")
-            self.stdout.write(
-                self.style.WARNING(
-                    "Staff accounts created. Passwords are shown only this once:\n"
-                    + "\n".join(lines)
-                )
-            )
-        if no_demo or Article.objects.exists() or Category.objects.exists():
+                accounts.append((username, password))
+        demo = ""
+        if not (no_demo or Article.objects.exists() or Category.objects.exists()):
+            articles = create_demo_content()
+            create_demo_comments(articles)
+            comments = Article.objects.filter(pk__in=[a.pk for a in articles]).aggregate(
+                total=Sum("comment_count")
+            )["total"]
+            demo = f"{len(articles)} published articles, {comments} comments"
+        if banner:
+            self._banner(accounts, demo)
             return
-        articles = create_demo_content()
-        create_demo_comments(articles)
-        comments = Article.objects.filter(pk__in=[a.pk for a in articles]).aggregate(
-            total=Sum("comment_count")
-        )["total"]
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content loaded: {len(articles)} published articles, {comments} comments."
+        if accounts:
+            self.stdout.write(self._accounts(accounts))
+        if demo:
+            self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {demo}."))
+
+    def _accounts(self, accounts: list[tuple[str, str]]) -> str:
+        lines = ["Staff accounts created. Passwords are shown only this once, note them now:"]
+        lines += [
+            f"  {username:<10} {password:<18} {ROLES.get(username, '')}"
+            for username, password in accounts
+        ]
+        return "\n".join(lines)
+
+    def _banner(self, accounts: list[tuple[str, str]], demo: str) -> None:
+        """One block, the last thing `make run` prints before the server's own lines."""
+        here = listen_url()
+        public = settings.SITE_URL
+        lines = [RULE]
+        if here:
+            lines.append(f"  Kiji:   {here}/")
+            lines.append(f"  Admin:  {here}/admin/")
+        if public != here:
+            lines.append(f"  Links in pages and feeds use SITE_URL: {public}/")
+        if demo:
+            lines.append(f"  Demo content loaded: {demo}.")
+        lines.append("")
+        if accounts:
+            lines.append(self._accounts(accounts))
+        else:
+            names = ", ".join(username for username, _s, _g in DEMO_STAFF)
+            lines.append(
+                f"  Staff accounts: {names} (their passwords were shown on the first run)."
             )
-        )
+        lines.append("  Forgot one? Set a new one with:")
+        lines.append("    .venv/bin/python manage.py changepassword admin")
+        lines.append("")
+        lines.append("  Ctrl-C stops the server; `make run` again keeps all data.")
+        lines.append(RULE)
+        self.stdout.write("\n".join(lines))
