@@ -1,14 +1,15 @@
 """Admin: editors upload a WordPress export and watch the import run, without a worker server.
 
 The upload page (the "add" view) stores the file outside MEDIA_ROOT, creates an ImportRun and
-starts the import in a background thread; the run's page (the "change" view) shows its
-progress, polled from a small JSON view, and then the report or the error.
+starts the import in a detached process of its own (``wpimport.runs``: a web worker's reload or
+recycling cannot kill it); the run's page (the "change" view) shows its progress, polled from a
+small JSON view, and then the report or the error. Every page that shows runs first marks runs
+whose process died as failed.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -24,11 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wpimport.models import ImportRun
-from wpimport.runs import start_in_background
+from wpimport.runs import (
+    STALLED_AFTER,
+    UNFINISHED,
+    reap_dead_runs,
+    start_import_process,
+    uploads_folder,
+)
 
 IMPORT_PERMISSION = "wpimport.add_importrun"
 ARTICLE_PERMISSION = "blog.add_article"
-STALLED_AFTER = timedelta(minutes=2)
 
 
 def max_upload_bytes() -> int:
@@ -58,11 +64,8 @@ class UploadForm(forms.Form):
         return upload
 
     def clean(self):
-        busy = ImportRun.objects.filter(
-            status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING],
-            heartbeat_at__gte=timezone.now() - STALLED_AFTER,
-        )
-        if busy.exists():
+        reap_dead_runs()
+        if ImportRun.objects.filter(status__in=UNFINISHED).exists():
             raise forms.ValidationError(
                 _("Another import is running. Wait for it to finish before starting a new one.")
             )
@@ -72,8 +75,8 @@ class UploadForm(forms.Form):
 def run_state(run: ImportRun) -> dict:
     """What the progress page shows, as JSON."""
     stalled = (
-        run.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING)
-        and (run.heartbeat_at or run.created_at) < timezone.now() - STALLED_AFTER
+        run.status in UNFINISHED
+        and (run.heartbeat_at or run.created_at) < timezone.now() - STALLED_AFTER / 2
     )
     return {
         "id": run.pk,
@@ -118,6 +121,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         return request.user.is_superuser and (obj is None or obj.is_finished)
 
     # --- pages -----------------------------------------------------------------------------
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        reap_dead_runs()
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         urls = [
             path(
@@ -149,6 +156,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     ):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        reap_dead_runs()
         run = get_object_or_404(ImportRun, pk=object_id)
         context = {
             **self.admin_site.each_context(request),
@@ -163,11 +171,12 @@ class ImportRunAdmin(admin.ModelAdmin):
     def status_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
+        reap_dead_runs()
         run = get_object_or_404(ImportRun, pk=run_id)
         return JsonResponse(run_state(run))
 
     def _start(self, request: HttpRequest, upload) -> ImportRun:
-        folder = Path(settings.VAR_DIR) / "imports"
+        folder = uploads_folder()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{uuid.uuid4().hex}.xml"
         with target.open("wb") as out:
@@ -179,6 +188,6 @@ class ImportRunAdmin(admin.ModelAdmin):
             created_by=request.user,
             heartbeat_at=timezone.now(),
         )
-        # The thread reads the run row: start it once the row is committed.
-        transaction.on_commit(lambda: start_in_background(run))
+        # The process reads the run row: start it once the row is committed.
+        transaction.on_commit(lambda: start_import_process(run))
         return run

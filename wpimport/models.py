@@ -35,6 +35,12 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Written from a second database connection while the import's own transaction is open.
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    # The process running the import (see wpimport.runs): a run whose process is gone is failed.
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True, editable=False)
+    # db_default: rows inserted by the previous release during a deploy still get a value.
+    host = models.CharField(
+        _("host"), max_length=255, blank=True, default="", db_default="", editable=False
+    )
     progress = models.JSONField(_("progress"), default=dict, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)

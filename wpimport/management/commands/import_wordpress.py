@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from wpimport.importer import import_wordpress
 from wpimport.models import ImportRun
-from wpimport.runs import execute_run
+from wpimport.runs import execute_run, remove_upload, uploads_folder
 from wpimport.wxr import WxrError
 
 
@@ -29,8 +30,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--run", type=int, help="record progress and result on this ImportRun (admin page)"
         )
+        parser.add_argument(
+            "--remove-file",
+            action="store_true",
+            help="delete FILE afterwards if it is an admin upload (var/imports)",
+        )
+        parser.add_argument(
+            "--database-name",
+            help="use this database name instead of the configured one (the admin passes its "
+            "own, so the import writes where the web process reads)",
+        )
 
-    def handle(self, *args, file: Path, media: Path | None, run: int | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        file: Path,
+        media: Path | None,
+        run: int | None,
+        remove_file: bool,
+        database_name: str | None,
+        **options,
+    ) -> None:
+        if database_name:
+            connections["default"].close()
+            connections["default"].settings_dict["NAME"] = database_name
+        try:
+            self._import(file, media, run)
+        finally:
+            if remove_file:
+                remove_upload(str(file))
+
+    def _import(self, file: Path, media: Path | None, run: int | None) -> None:
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         if media is not None and not media.is_dir():
@@ -43,11 +73,16 @@ class Command(BaseCommand):
             report = execute_run(run, media_dir=media, echo=self._progress)
             if report is None:
                 raise CommandError(ImportRun.objects.get(pk=run).error)
+            # The admin's log of this run is only worth keeping when something went wrong.
+            (uploads_folder() / f"run-{run}.log").unlink(missing_ok=True)
         else:
             try:
                 report = import_wordpress(path=file, media_dir=media, progress=self._progress)
             except WxrError as error:
-                raise CommandError(f"{file}: {error} Nothing was imported.") from error
+                message = str(error)
+                if "Nothing was imported" not in message:
+                    message += " Nothing was imported."
+                raise CommandError(f"{file}: {message}") from error
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - self.started:.1f} s."))
