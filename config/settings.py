@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from config import env_settings
 from config.database import database_url, parse_database_url
 from config.site_url import site_url_from_environment
 
@@ -279,6 +280,12 @@ KIJI_FRESH_COOKIE = "kiji_fresh"
 # the writer sees a write within it) and serve a stale copy while refreshing.
 KIJI_SHARED_MAX_AGE = env_int("KIJI_SHARED_MAX_AGE", 2)
 KIJI_STALE_WHILE_REVALIDATE = env_int("KIJI_STALE_WHILE_REVALIDATE", 10)
+
+# --- Comment and image settings -------------------------------------------------------------
+# Every KIJI_COMMENTS_* and KIJI_IMAGES_* environment variable overrides that app's default
+# (comments/conf.py, blog/images/conf.py), parsed by the default's type; a misspelt name or a
+# bad value stops the start with its name (config/env_settings.py, README "Configuration").
+globals().update(env_settings.from_environment())
 
 # --- Logging --------------------------------------------------------------------------------
 # key=value lines with the request id; info to stdout, warnings and errors to stderr.

@@ -18,7 +18,9 @@ DEFAULT_MAX_FRAMES = 500
 DEFAULT_WIDTHS = (320, 640, 1280, 1920)
 #: The OGP (og:image) rendition: cropped around the centre to this size, never upscaled.
 DEFAULT_OGP_SIZE = (1200, 630)
+#: Quality (0–100) of the WebP renditions.
 DEFAULT_WEBP_QUALITY = 80
+#: Quality (0–100) of the JPEG fallbacks and the OGP image.
 DEFAULT_JPEG_QUALITY = 85
 #: Quality of an original that has to be re-encoded to lose its metadata.
 DEFAULT_ORIGINAL_QUALITY = 95
