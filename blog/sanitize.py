@@ -27,6 +27,9 @@ BODY_EXTENSIONS: dict = {
     # image URL, its id (stored as the img's data-file) and its alt text and credit line.
     "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},
     "Caption": True,
+    # Enter/Esc/↓/→ leave a figure's caption for the paragraph below (static/js/admin/
+    # prose-figure-exit.js, registered in settings.DJANGO_PROSE_EDITOR_EXTENSIONS); no markup.
+    "FigureExit": True,
     "Table": True,
     "TableRow": True,
     "TableHeader": True,

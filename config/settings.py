@@ -321,3 +321,29 @@ LOGGING = {
 # Tags are typed separated by 「、」「,」「,」; spaces belong to a name (blog/admin/tags.py).
 TAGGIT_TAGS_FROM_STRING = "blog.admin.tags.parse_tag_string"
 TAGGIT_STRING_FROM_TAGS = "blog.admin.tags.tag_edit_string"
+
+
+class _StaticPath:
+    """A static file's URL, resolved when first printed (the storage is not ready yet here)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __str__(self) -> str:
+        from django.templatetags.static import static
+
+        return static(self.path)
+
+
+def _adds_no_markup(_config: object, _allowlist: dict) -> None:
+    """The sanitiser's processor for an editor extension that produces no HTML."""
+
+
+# Extra body-editor behaviour (blog.sanitize.BODY_EXTENSIONS): leave a figure caption with
+# Enter/Esc/↓/→. A callable processor: django-prose-editor 0.28 cannot import a dotted path here.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [_StaticPath("js/admin/prose-figure-exit.js")],
+        "extensions": {"FigureExit": _adds_no_markup},
+    }
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -21,15 +22,20 @@ from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
 
 
-class SourceInline(admin.TabularInline):
-    """参考 links, in the order given by the `order` column."""
+class SourceInline(SortableTabularInline):
+    """参考 links, dragged into reading order (django-admin-sortable2 keeps `order` hidden and
+    numbers new rows after the existing ones, so they never tie at 0)."""
 
     model = Source
     extra = 1
-    fields = ["order", "title", "url"]
+    fields = ["title", "url", "order"]
     ordering = ["order", "id"]
     # A URL typed without a scheme means https://, as Django 6 will assume everywhere.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+# Text areas sized for what they hold: a lead of a few sentences, a rarely used notice.
+WRITING_ROWS = {"lead": 4, "notice": 3}
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -49,17 +55,30 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsMixin, admin.ModelAdmin):
-    """Write, schedule, publish and update articles."""
+class ArticleAdmin(ArticleRevisionsMixin, SortableAdminBase, admin.ModelAdmin):
+    """Write, schedule, publish and update articles.
 
-    list_display = ["title", "category", "status_label", "published_at", "comment_count"]
+    The form follows the article as readers see it (title, top, 参考, summary and body, then
+    the folded お知らせ); the change form template puts the sources inline right after the
+    fieldset of the top of the article.
+    """
+
+    list_display = [
+        "title",
+        "category",
+        "author",
+        "status_label",
+        "published_at",
+        "comment_count",
+    ]
     list_filter = [
         "status",
         ("category", TreeRelatedFieldListFilter),
         TagListFilter,
+        ("author", admin.RelatedOnlyFieldListFilter),
         "published_at",
     ]
-    list_select_related = ["category"]
+    list_select_related = ["category", "author"]
     search_fields = ["title", "lead", "summary", "body"]
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
@@ -67,11 +86,12 @@ class ArticleAdmin(ArticleRevisionsMixin, admin.ModelAdmin):
     readonly_fields = ["preview_link", "created_at", "updated_at", "author", "comment_count"]
     inlines = [SourceInline]
     save_on_top = True
+    # The sources inline is rendered after the second fieldset (SOURCES_AFTER_FIELDSET).
     fieldsets = [
-        (None, {"fields": ["title", "category", "tags"]}),
-        (_("Top of the article"), {"fields": ["eyecatch", "eyecatch_credit", "lead", "summary"]}),
-        (_("Body"), {"fields": ["body"]}),
-        (_("After the body"), {"fields": ["notice"]}),
+        (None, {"fields": ["title", "category", "tags"], "classes": ["writing-head"]}),
+        (_("Top of the article"), {"fields": ["eyecatch", "eyecatch_credit", "lead"]}),
+        (_("Body"), {"fields": ["summary", "body"], "classes": ["writing-body"]}),
+        (_("Notice (お知らせ)"), {"fields": ["notice"], "classes": ["collapse"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "comments_open", "preview_link"]}),
         (
             _("Details"),
@@ -109,6 +129,10 @@ class ArticleAdmin(ArticleRevisionsMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in WRITING_ROWS:
+            field.widget.attrs["rows"] = WRITING_ROWS[db_field.name]
+        if field is not None and db_field.name in {"title", "summary", "lead", "body"}:
+            field.widget.attrs["data-count-characters"] = "true"
         if db_field.name == "tags" and field is not None:
             field.help_text = TAGS_HELP_TEXT
             field.widget.attrs.update(

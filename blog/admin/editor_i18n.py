@@ -90,12 +90,24 @@ PROSE_EDITOR_STRINGS: tuple[str, ...] = (
 )
 
 
+# Strings of the admin's own scripts (static/js/admin/*.js), served in the same catalogue.
+ADMIN_SCRIPT_STRINGS: tuple[str, ...] = (
+    "Draft kept in this browser at %(time)s.",
+    "This browser could not keep the draft (storage full).",
+    "This browser kept a draft of this form that was not saved (%(when)s).",
+    "Restore the draft",
+    "Discard it",
+    "The draft was restored. Save to keep it.",
+    "%(count)s characters",
+)
+
+
 @require_GET
 @never_cache
 def editor_catalog(request: HttpRequest) -> HttpResponse:
     """A script making ``window.gettext`` answer the editor's strings in the request's
     language."""
-    catalog = {msgid: gettext(msgid) for msgid in PROSE_EDITOR_STRINGS}
+    catalog = {msgid: gettext(msgid) for msgid in (*PROSE_EDITOR_STRINGS, *ADMIN_SCRIPT_STRINGS)}
     # The admin's jquery.init.js replaces window.django after the JavaScript catalogue has
     # loaded, so the catalogue object behind window.gettext cannot be reached any more: wrap
     # window.gettext instead. Module scripts (the editor) run after this classic script.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,9 +21,11 @@ from blog.admin.revisions import (
     restore_revision,
     revision_snapshot,
 )
+from blog.admin.tags import parse_tag_string
 from blog.models import Article
 
 LIST_LIMIT = 200
+AUTOSAVE_FIELDS = ("title", "lead", "summary", "body", "notice", "tags")
 
 
 class ArticleRevisionsMixin:
@@ -40,6 +44,11 @@ class ArticleRevisionsMixin:
                 "<path:object_id>/revisions/compare/",
                 wrap(self.revision_compare_view),
                 name="blog_article_revision_compare",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                wrap(self.autosave_view),
+                name="blog_article_autosave",
             ),
             path(
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
@@ -63,8 +72,6 @@ class ArticleRevisionsMixin:
     def record_saved_revision(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """Keep the state just saved, with the admin's change message as its comment."""
         message = self.construct_change_message(request, form, formsets, add=not change)
-        import json
-
         record_revision(article=form.instance, user=request.user, comment=json.dumps(message))
 
     # --- Pages --------------------------------------------------------------------------------
@@ -127,6 +134,29 @@ class ArticleRevisionsMixin:
             "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/blog/article/revision_compare.html", context)
+
+    def autosave_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """Keep the text being typed as the article's autosave revision (JSON body with
+        title, lead, summary, body, notice, tags); the article itself is not changed."""
+        if request.method != "POST":
+            return JsonResponse({"error": gettext("Send the draft with POST.")}, status=405)
+        article = self._article_for(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(name, ""), str) for name in AUTOSAVE_FIELDS
+        ):
+            return JsonResponse({"error": gettext("The draft could not be read.")}, status=400)
+        draft = {name: data.get(name, "") for name in AUTOSAVE_FIELDS if name != "tags"}
+        if len(draft["title"]) > 200 or len(draft["summary"]) > 300:
+            return JsonResponse({"error": gettext("The draft is too long to keep.")}, status=400)
+        draft["tag_names"] = parse_tag_string(data.get("tags", ""))
+        entry = record_revision(article=article, user=request.user, autosave=True, draft=draft)
+        return JsonResponse({"saved": entry is not None})
 
     def revision_restore_view(
         self, request: HttpRequest, object_id: str, revision_id: int

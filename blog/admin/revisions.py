@@ -144,7 +144,8 @@ def record_revision(
     tag_names = sorted(article.tags.names())
     if draft:
         for name, value in draft.items():
-            setattr(article, name, value)
+            if name != "tag_names":
+                setattr(article, name, value)
         article.body = article.body and _sanitize(article.body)
         if "tag_names" in draft:
             tag_names = draft["tag_names"]

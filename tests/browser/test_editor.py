@@ -137,7 +137,6 @@ def test_editor_writes_schedules_previews_and_publishes(reader, new_context, liv
     page.locator("#id_sources-0-title").fill("海上自衛隊の発表")
     page.locator("#id_sources-0-url").fill("https://www.mod.go.jp/msdf/release/")
     page.locator("#sources-group .add-row a").click()
-    page.locator("#id_sources-1-order").fill("1")
     page.locator("#id_sources-1-title").fill("Izumo completes carrier conversion")
     page.locator("#id_sources-1-url").fill("news.example.com/izumo")
 
