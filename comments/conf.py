@@ -51,11 +51,15 @@ KIJI_COMMENTS_REPORT_HOLD_THRESHOLD (3)
     Reports that put a visible comment on hold for review: they must come from this many
     different browsers and this many different networks (IPv4 /24, IPv6 /48); 0 disables.
     Networks that reported a comment before a moderator approved it do not count again.
-KIJI_COMMENTS_REPORTS_PER_HOUR (4) / KIJI_COMMENTS_REPORTS_PER_DAY (15)
-    Reports one browser may send per hour / per day.
-KIJI_COMMENTS_ADDRESS_REPORTS_PER_HOUR (6) / KIJI_COMMENTS_ADDRESS_REPORTS_PER_DAY (30)
-    Reports all browsers behind one address may send per hour / per day. An attacker holding
-    three addresses in three networks can therefore hold at most six comments an hour.
+KIJI_COMMENTS_REPORTS_PER_HOUR (4)
+    Reports one browser may send per hour.
+KIJI_COMMENTS_REPORTS_PER_DAY (15)
+    Reports one browser may send per day.
+KIJI_COMMENTS_ADDRESS_REPORTS_PER_HOUR (6)
+    Reports all browsers behind one address may send per hour: an attacker holding three
+    addresses in three networks can hold at most six comments an hour.
+KIJI_COMMENTS_ADDRESS_REPORTS_PER_DAY (30)
+    Reports all browsers behind one address may send per day.
 KIJI_COMMENTS_BAN_FRESH_BROWSER_HOURS (24)
     A moderator's ban names the sender's browser and address together: the browser is refused
     everywhere, and for this many hours after the ban so is any browser first seen after the
