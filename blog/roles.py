@@ -22,6 +22,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in _CRUD
         ),
         "blog.publish_article",
+        # Site-wide notice and sidebar blocks (one settings row: view and change only).
+        "blog.view_sitesettings",
+        "blog.change_sitesettings",
+        *(f"blog.{action}_sidebarblock" for action in _CRUD),
+        # Article revisions are read and restored through the article admin.
+        "reversion.view_revision",
         *(f"taggit.{action}_{model}" for model in ("tag", "taggeditem") for action in _CRUD),
         # Editors may read comments under their articles, not moderate them.
         "comments.view_comment",

@@ -58,3 +58,30 @@ def sanitize_html(html: str) -> str:
     cleaned = _CLEANER.clean(html.replace("\x00", ""))
     # ProseMirror saves an empty document as one empty paragraph; store it as empty.
     return "" if cleaned.strip() in {"", "<p></p>"} else cleaned
+
+
+# Site-wide HTML written by editors (blog.models.site): a notice under every article may hold
+# links and emphasis; a sidebar block (a banner) may also hold images. Nothing else survives.
+_INLINE_TAGS = {"a", "strong", "em", "b", "i", "br", "p", "span", "small"}
+_NOTICE_CLEANER = nh3.Cleaner(
+    tags=_INLINE_TAGS,
+    attributes={"a": {"href", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+)
+_BANNER_CLEANER = nh3.Cleaner(
+    tags=_INLINE_TAGS | {"img", "ul", "li"},
+    attributes={"a": {"href", "title"}, "img": {"src", "alt", "width", "height", "loading"}},
+    url_schemes={"http", "https"},
+    link_rel="noopener",
+)
+
+
+def sanitize_notice_html(html: str) -> str:
+    """A site-wide notice: text, paragraphs, emphasis and http(s)/mailto links only."""
+    return _NOTICE_CLEANER.clean((html or "").replace("\x00", "")).strip()
+
+
+def sanitize_banner_html(html: str) -> str:
+    """A sidebar block: the notice's markup plus images and lists; http(s) URLs only."""
+    return _BANNER_CLEANER.clean((html or "").replace("\x00", "")).strip()

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from taggit.models import Tag
 
 from blog.models import Article, Category
+from blog.models.site import SidebarBlock, SiteSettings
 
 register = template.Library()
 
@@ -37,12 +38,21 @@ def sidebar(context: template.Context) -> dict:
     )
     return {
         "recent_articles": recent,
+        # Editors' blocks (banners), one query; pages are cached by the site version, which
+        # their table's trigger bumps on any change.
+        "sidebar_blocks": list(SidebarBlock.objects.visible()),
         # Counting every published article per category and tag costs tenths of a second on a
         # big site: computed at most once a minute per process (they show counts only).
         "category_tree": cache.get_or_set("kiji:widget:category-tree", category_tree, WIDGET_TTL),
         "tag_cloud": cache.get_or_set("kiji:widget:tag-cloud", tag_cloud, WIDGET_TTL),
         "request": context.get("request"),
     }
+
+
+@register.simple_tag
+def site_notice() -> str:
+    """The site-wide notice shown under every article (sanitised HTML; one query)."""
+    return SiteSettings.load().notice_html
 
 
 def category_tree() -> list[Category]:
