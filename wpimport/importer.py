@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from blog.models import Article
@@ -165,10 +166,12 @@ class WordPressImporter:
         except Exception as error:
             self._remove_saved_files()
             logger.exception("WordPress import of %s failed at %s", path, self.current)
-            where = self.current or "the start of the file"
             raise ImportFailed(
-                f"The import stopped at {where}: {type(error).__name__}: "
-                f"{str(error).strip()[:300]}. Nothing was imported.",
+                _("The import stopped at %(where)s: %(error)s. Nothing was imported.")
+                % {
+                    "where": self.current or _("the start of the file"),
+                    "error": f"{type(error).__name__}: {str(error).strip()[:300]}",
+                },
                 line=self._current_line,
             ) from error
         except BaseException:
@@ -207,7 +210,9 @@ class WordPressImporter:
     def _prepare(self) -> None:
         if self.media_dir:
             if not self.media_dir.is_dir():
-                raise WxrError(f"The media folder {self.media_dir} does not exist.")
+                raise WxrError(
+                    _("The media folder %(folder)s does not exist.") % {"folder": self.media_dir}
+                )
             # Resolved once: every attachment's real path must lie inside it.
             self.media_root = self.media_dir.resolve(strict=True)
         self.terms = term_import.TermImporter(self.report)

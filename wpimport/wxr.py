@@ -26,6 +26,7 @@ from pathlib import Path
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
+from django.utils.translation import gettext as _
 
 CHUNK_SIZE = 256 * 1024
 # The largest single record (an item with all its comments) read into memory. A real post with
@@ -344,7 +345,8 @@ class _RecordBuilder:
             self.saw_root = True
             if tag != "rss":
                 raise WxrError(
-                    f"Not a WordPress export: the root element is <{tag[:80]}>, not <rss>.",
+                    _("Not a WordPress export: the root element is <%(tag)s>, not <rss>.")
+                    % {"tag": tag[:80]},
                     line=self._line(),
                 )
         elif depth == 2:
@@ -358,9 +360,11 @@ class _RecordBuilder:
             self.elements += 1
             if self.elements > self.max_elements:
                 raise WxrError(
-                    f"The element that starts at line {self.record_line} has more than "
-                    f"{self.max_elements} elements inside it; no WordPress export item is "
-                    "that large.",
+                    _(
+                        "The element that starts at line %(line)s has more than %(limit)s "
+                        "elements inside it; no WordPress export item is that large."
+                    )
+                    % {"line": self.record_line, "limit": self.max_elements},
                     line=self.record_line,
                 )
             if depth <= 4:  # records and their comments remember where they start
@@ -409,23 +413,25 @@ def _transcoder(head: bytes) -> codecs.IncrementalDecoder | None:
 
 
 def _refused(error: Exception, line: int | None) -> WxrError:
-    where = f" (line {line})" if line else ""
+    values = {"line": line or "?"}
     if isinstance(error, DTDForbidden):
-        message = (
-            f"The file declares a document type (<!DOCTYPE>){where}. WordPress exports never "
-            "do, and a declaration can define entities that expand in memory: refused."
+        message = _(
+            "The file declares a document type (<!DOCTYPE>) at line %(line)s. WordPress "
+            "exports never do, and a declaration can define entities that expand in memory: "
+            "refused."
         )
     elif isinstance(error, EntitiesForbidden):
-        message = (
-            f"The file declares an entity ({error.name}){where}. WordPress exports never do, "
-            "and entities can expand in memory or read other files: refused."
+        message = _(
+            "The file declares an entity (%(name)s) at line %(line)s. WordPress exports never "
+            "do, and entities can expand in memory or read other files: refused."
         )
+        values["name"] = str(error.name)[:80]
     else:
-        message = (
-            f"The file refers to an external resource{where}. WordPress exports never do, "
-            "and reading it could reveal files of the server: refused."
+        message = _(
+            "The file refers to an external resource at line %(line)s. WordPress exports "
+            "never do, and reading it could reveal files of the server: refused."
         )
-    return WxrError(message, line=line)
+    return WxrError(message % values, line=line)
 
 
 def read_export(
@@ -478,24 +484,34 @@ def read_export(
             except UnicodeDecodeError as error:
                 line = lines_before + chunk[: max(error.start, 0)].count(b"\n")
                 raise WxrError(
-                    f"The file says it is written in {error.encoding}, but the bytes at line "
-                    f"{line} are not: save the export again as UTF-8.",
+                    _(
+                        "The file says it is written in %(encoding)s, but the bytes at line "
+                        "%(line)s are not: save the export again as UTF-8."
+                    )
+                    % {"encoding": error.encoding, "line": line},
                     line=line,
                 ) from None
             except LookupError as error:
                 raise WxrError(
-                    f"The file's encoding cannot be read ({error}): save the export again as "
-                    "UTF-8.",
+                    _(
+                        "The file's encoding cannot be read (%(error)s): save the export again as UTF-8."
+                    )
+                    % {"error": error},
                     line=1,
                 ) from None
             except ValueError as error:
                 if isinstance(error, DTDForbidden | EntitiesForbidden | ExternalReferenceForbidden):
                     raise _refused(error, target.expat.CurrentLineNumber) from None
-                raise WxrError(f"The file cannot be read: {error}.", line=None) from None
+                raise WxrError(
+                    _("The file cannot be read: %(error)s.") % {"error": error}, line=None
+                ) from None
             except ET.ParseError as error:
                 line, column = getattr(error, "position", (None, None))
                 raise WxrError(
-                    f"The XML is malformed or truncated at line {line}, column {column}: {error}",
+                    _(
+                        "The XML is malformed or truncated at line %(line)s, column %(column)s: %(error)s"
+                    )
+                    % {"line": line, "column": column, "error": error},
                     line=line,
                 ) from None
             done += len(chunk)
@@ -504,9 +520,11 @@ def read_export(
             elif done - record_start > max_record_bytes and target.depth >= 2:
                 line = target.record_line if target.depth >= 3 else None
                 raise WxrError(
-                    f"More than {max_record_bytes // (1024 * 1024)} MB without the end of an "
-                    f"item (the element starting at line {line or '?'}); no WordPress export "
-                    "item is that large.",
+                    _(
+                        "More than %(size)s MB without the end of an item (the element starting "
+                        "at line %(line)s); no WordPress export item is that large."
+                    )
+                    % {"size": f"{max_record_bytes / (1024 * 1024):g}", "line": line or "?"},
                     line=line,
                 )
             records, target.ready = target.ready, []
@@ -516,8 +534,11 @@ def read_export(
                     if not facts_sent:
                         if not facts.wxr_version:
                             raise WxrError(
-                                "Not a WordPress export: no <wp:wxr_version> before the first "
-                                f"item (line {_line(element)}).",
+                                _(
+                                    "Not a WordPress export: no <wp:wxr_version> before the "
+                                    "first item (line %(line)s)."
+                                )
+                                % {"line": _line(element)},
                                 line=_line(element),
                             )
                         facts_sent = True
@@ -540,10 +561,10 @@ def read_export(
             if not chunk:
                 break
     if not target.saw_root:
-        raise WxrError("Not a WordPress export: the file holds no XML element.", line=1)
+        raise WxrError(_("Not a WordPress export: the file holds no XML element."), line=1)
     if not target.channels:
-        raise WxrError("Not a WordPress export: no <channel> element.")
+        raise WxrError(_("Not a WordPress export: no <channel> element."))
     if not facts.wxr_version:
-        raise WxrError("Not a WordPress export: no <wp:wxr_version> in the channel.")
+        raise WxrError(_("Not a WordPress export: no <wp:wxr_version> in the channel."))
     if not facts_sent:
         yield facts

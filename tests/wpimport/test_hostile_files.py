@@ -29,6 +29,11 @@ def write(tmp_path, text: str, name: str = "export.xml"):
     return path
 
 
+def names_line(error: WxrError) -> bool:
+    """Whether the message (Japanese by default, English otherwise) names the error's line."""
+    return f"{error.line} 行目" in str(error) or f"line {error.line}" in str(error)
+
+
 def refused(path) -> WxrError:
     before = snapshot()
     with pytest.raises(WxrError) as failure:
@@ -48,8 +53,7 @@ def test_an_entity_declared_after_the_first_kilobytes_is_refused(tmp_path):
     text = text.replace("<title>記事</title>", "<title>&bigger;</title>")
     assert text.index("<!DOCTYPE") > 4096
     error = refused(write(tmp_path, text))
-    assert "DOCTYPE" in str(error) and error.line == 3
-    assert f"line {error.line}" in str(error)
+    assert "DOCTYPE" in str(error) and error.line == 3 and names_line(error)
 
 
 def test_external_entities_and_dtds_are_refused(tmp_path):
@@ -60,7 +64,7 @@ def test_external_entities_and_dtds_are_refused(tmp_path):
         '<!DOCTYPE rss [<!ENTITY % remote SYSTEM "http://192.0.2.1/x.dtd"> %remote;]>',
     ):
         error = refused(write(tmp_path, head + "\n" + declaration + "\n" + rest))
-        assert error.line == 2 and "refused" in str(error)
+        assert error.line == 2 and names_line(error) and "DOCTYPE" in str(error)
 
 
 def test_an_undeclared_entity_is_a_clean_error(tmp_path):
@@ -74,7 +78,7 @@ def test_a_record_larger_than_the_limit_is_refused_naming_its_line(tmp_path, mon
     huge = wxr.item(2, title="巨大", content="あ" * 400_000, date=DAY)
     text = wxr.header() + wxr.item(1, title="普通", content="本文", date=DAY) + huge + wxr.FOOTER
     error = refused(write(tmp_path, text))
-    assert "MB without the end of an item" in str(error)
+    assert "0.5 MB" in str(error) and names_line(error)
     assert error.line == text[: text.index("<item><title>巨大")].count("\n") + 1
 
 
@@ -82,7 +86,7 @@ def test_an_item_with_too_many_elements_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_RECORD_ELEMENTS", 1000)
     text = BODY.replace("<description></description>", "<wp:postmeta/>" * 2000)
     error = refused(write(tmp_path, text))
-    assert "more than 1000 elements" in str(error)
+    assert "1000" in str(error) and names_line(error)
 
 
 def test_deep_nesting_is_not_built(tmp_path):

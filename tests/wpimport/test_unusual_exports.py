@@ -247,5 +247,5 @@ def test_an_unexpected_failure_names_the_item_and_writes_nothing(tmp_path, monke
     before = snapshot()
     with pytest.raises(ImportFailed) as failure:
         import_wordpress(path=path)
-    assert "“問題の記事”" in str(failure.value) and "Nothing was imported" in str(failure.value)
+    assert "“問題の記事” (line 11)" in str(failure.value) and "RuntimeError" in str(failure.value)
     assert snapshot() == before

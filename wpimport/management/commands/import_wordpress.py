@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
-from wpimport.importer import import_wordpress
+from wpimport.importer import ImportFailed, import_wordpress
 from wpimport.models import ImportRun
 from wpimport.runs import execute_run, remove_upload, uploads_folder
 from wpimport.wxr import WxrError
@@ -80,8 +81,8 @@ class Command(BaseCommand):
                 report = import_wordpress(path=file, media_dir=media, progress=self._progress)
             except WxrError as error:
                 message = str(error)
-                if "Nothing was imported" not in message:
-                    message += " Nothing was imported."
+                if not isinstance(error, ImportFailed):  # which says so already
+                    message += " " + _("Nothing was imported.")
                 raise CommandError(f"{file}: {message}") from error
         for line in report.lines():
             self.stdout.write(line)
