@@ -17,6 +17,7 @@ from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 from blog.admin.editor_i18n import editor_catalog
 from blog.admin.images import ImagePickerWidget
 from blog.admin.revision_views import ArticleRevisionsMixin
+from blog.admin.share_views import SharedPreviewMixin
 from blog.admin.tags import TAGS_HELP_TEXT
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
@@ -55,7 +56,7 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsMixin, SortableAdminBase, admin.ModelAdmin):
+class ArticleAdmin(ArticleRevisionsMixin, SharedPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     """Write, schedule, publish and update articles.
 
     The form follows the article as readers see it (title, top, 参考, summary and body, then
@@ -113,8 +114,13 @@ class ArticleAdmin(ArticleRevisionsMixin, SortableAdminBase, admin.ModelAdmin):
         if not article.pk:
             return _("Save the article to get a preview link.")
         url = reverse("blog:article_preview", args=[make_preview_token(article.pk)])
+        share = reverse("admin:blog_article_share", args=[article.pk])
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open preview")
+            '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">{}</a>',
+            url,
+            _("Open preview"),
+            share,
+            _("Share a preview link (no login, 48 hours)"),
         )
 
     def get_urls(self) -> list:
@@ -125,7 +131,7 @@ class ArticleAdmin(ArticleRevisionsMixin, SortableAdminBase, admin.ModelAdmin):
                 name="blog_article_editor_i18n",
             ),
         ]
-        return extra + self.get_revision_urls() + super().get_urls()
+        return extra + self.get_revision_urls() + self.get_share_urls() + super().get_urls()
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

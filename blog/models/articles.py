@@ -239,5 +239,6 @@ class Source(models.Model):
 
 # Revisions (django-reversion registrations and their model) live beside the articles they keep.
 # So do the site-wide settings editors manage (blog.models.site).
+from blog.models import previews as _previews  # noqa: E402, F401
 from blog.models import revisions as _revisions  # noqa: E402, F401
 from blog.models import site as _site  # noqa: E402, F401

@@ -165,3 +165,30 @@ def test_editor_writes_with_figures_tags_autosave_and_restores_a_revision(
     page.goto(base + f"/admin/blog/article/{article.pk}/change/")
     expect(page.get_by_label("タイトル")).to_have_value(TITLE)
     expect(page.locator(".autosave-offer")).to_have_count(0)
+
+
+def test_a_shared_preview_link_opens_in_a_logged_out_browser(new_context, live_server, log_in):
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    article = ArticleFactory(draft=True, title="公開前の記事", lead="まだ誰も読めない。")
+    context = new_context("editor")
+    log_in(context, editor())
+    page = context.new_page()
+    page.goto(base + f"/admin/blog/article/{article.pk}/change/")
+    page.get_by_role("link", name="共有用プレビューリンク(ログイン不要・48時間)").click()
+    page.get_by_role("button", name="プレビューリンクを作る(48時間有効)").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("ログインなしで開けます")
+    url = page.locator("input.share-url").first.input_value()
+
+    reader = new_context("reader").new_page()
+    response = reader.goto(url)
+    assert response.status == 200
+    assert response.headers["x-robots-tag"] == "noindex, nofollow"
+    expect(reader.locator("h1")).to_have_text("公開前の記事")
+    expect(reader.locator(".preview-banner")).to_be_visible()
+    expect(reader.locator("meta[name=robots]")).to_have_attribute("content", "noindex")
+
+    page.get_by_role("button", name="無効にする").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("もう開けません")
+    assert reader.goto(url).status == 404
