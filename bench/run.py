@@ -104,7 +104,7 @@ def wrk(
     header_args = [
         arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
     ]
-    subprocess.run(
+    warm = subprocess.run(
         [
             "wrk",
             "-t",
@@ -116,9 +116,11 @@ def wrk(
             *header_args,
             url,
         ],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if warm.returncode:
+        raise RuntimeError(f"wrk failed on {url}: {warm.stdout} {warm.stderr}")
     result = subprocess.run(
         [
             "wrk",
@@ -187,13 +189,12 @@ def read_scenario(
     return python_reads(port, path, **load)
 
 
-_COMMENT_BLOCK = re.compile(r'id="comment-(\d+)" data-comment-id="\d+"')
 _COUNTS = re.compile(r"<span data-count>(\d+)</span>")
 
 
 def shown_counts(html: str, comment_id: int) -> tuple[int, int] | None:
     """The (up, down) counts the page shows for one comment."""
-    start = html.find(f'id="comment-{comment_id}" data-comment-id')
+    start = html.find(f'id="comment-{comment_id}">')
     if start < 0:
         return None
     counts = _COUNTS.findall(html, start, start + 6000)

@@ -86,11 +86,11 @@ FRAME_TIMEOUT = 60 * 60
 def frame_key(article: Article, versions: tuple, sort: str) -> str:
     """Key of an article page without its threads: the versions of everything around it
     (site version, newest publish time) and every column of the article row itself."""
-    deferred = article.get_deferred_fields()
+    deferred = article.get_deferred_fields()  # never read them here: each costs a query
     row = [
         getattr(article, field.attname)
         for field in Article._meta.concrete_fields
-        if field.attname not in deferred
+        if field.attname not in deferred and not field.attname.startswith("search_")
     ]
     raw = repr((article.pk, versions[:2], sort, get_language(), row))
     return "kiji:frame:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -112,11 +112,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         return self.kwargs["pk"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        return (
-            Article.objects.published()
-            .select_related("category", "eyecatch", "author")
-            .defer("search_title", "search_head", "search_text", "search_grams")
-        )
+        return Article.objects.published().select_related("category", "eyecatch", "author")
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.object = article = self.get_object()

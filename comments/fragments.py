@@ -27,7 +27,6 @@ from django.db.models.functions import MD5
 from django.template import engines
 from django.urls import reverse
 from django.utils import formats
-from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -40,7 +39,7 @@ from comments.models import Comment
 logger = logging.getLogger("kiji.cache")
 
 # Bump when the thread template or its inputs change shape: old fragments are then unused.
-MARKUP_VERSION = "t3"
+MARKUP_VERSION = "t4"
 FRAGMENT_TIMEOUT = 24 * 3600  # keys change with the data; the timeout only frees memory
 
 # Rendering statistics of this process, for tests and benchmarks (threads rendered).
@@ -97,7 +96,7 @@ def _time_element(value: datetime, language: str) -> SafeString:
     """``<time>`` for a comment date, formatted once per distinct value and language."""
     local = localtime(value)
     return mark_safe(
-        f'<time class="comment__date" datetime="{escape(date_format(local, "c"))}">'
+        f'<time datetime="{escape(local.replace(microsecond=0).isoformat())}">'
         f"{escape(formats.date_format(local, 'DATETIME_FORMAT'))}</time>"
     )
 

@@ -169,7 +169,7 @@
       article.insertAdjacentElement("afterend", form);
     }
     var textarea = form.querySelector("textarea[name=body]");
-    var number = article.getAttribute("data-number");
+    var number = (article.querySelector(".comment__number") || { textContent: "" }).textContent.replace(/^No\./, "");
     if (quote) {
       var quoted = quote
         .split(/\r?\n/)
@@ -181,9 +181,13 @@
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }
 
+  function voteKind(button) {
+    return button.classList.contains("vote--up") ? "up" : "down";
+  }
+
   function updateVotes(box, data) {
-    box.querySelectorAll("button[data-vote]").forEach(function (button) {
-      var kind = button.getAttribute("data-vote");
+    box.querySelectorAll("button.vote").forEach(function (button) {
+      var kind = voteKind(button);
       var mine = (kind === "up" && data.value === 1) || (kind === "down" && data.value === -1);
       button.setAttribute("aria-pressed", mine ? "true" : "false");
       button.value = mine ? "clear" : kind;
@@ -194,13 +198,13 @@
   }
 
   function onVote(event) {
-    var button = event.target.closest("button[data-vote]");
+    var button = event.target.closest("button.vote");
     if (!button || !section.contains(button)) return;
     event.preventDefault();
-    var box = button.parentElement;
+    var box = button.closest("footer");
     var body = new FormData();
     body.set("value", button.value);
-    box.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    box.querySelectorAll("button.vote").forEach(function (b) { b.disabled = true; });
     fetch(button.formAction, {
       method: "POST",
       body: body,
@@ -214,7 +218,7 @@
       })
       .catch(function () { window.alert(section.getAttribute("data-network-error") || "Network error"); })
       .finally(function () {
-        box.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        box.querySelectorAll("button.vote").forEach(function (b) { b.disabled = false; });
       });
   }
 
@@ -226,7 +230,7 @@
     link.href = item.url;
     link.rel = "nofollow";
     link.textContent = section.getAttribute("data-edit-label") || "Edit";
-    var actions = article.querySelector(".comment__actions");
+    var actions = article.querySelector("footer");
     if (actions) actions.appendChild(link);
   }
 
@@ -234,7 +238,7 @@
   function applyState(state) {
     Object.keys(state.votes || {}).forEach(function (id) {
       var article = document.getElementById("comment-" + id);
-      var box = article && article.querySelector(".comment__vote");
+      var box = article && article.querySelector("footer");
       if (box) updateVotes(box, { value: state.votes[id] });
     });
     (state.editable || []).forEach(addEditLink);
@@ -286,7 +290,15 @@
     var body = element && element.closest(".comment__body");
     var article = body && body.closest("article.comment");
     if (article) {
-      lastSelection = { id: article.getAttribute("data-comment-id"), text: selection.toString().trim() };
+      lastSelection = { id: article.id.replace(/^comment-/, ""), text: selection.toString().trim() };
+    }
+  });
+
+  // >>N whose comment is not shown (hidden, or no such number): plain text, not a dead link.
+  section.querySelectorAll("a.comment__ref").forEach(function (link) {
+    var target = link.getAttribute("href") || "";
+    if (target.charAt(0) === "#" && !document.getElementById(target.slice(1))) {
+      link.replaceWith(document.createTextNode(link.textContent));
     }
   });
 

@@ -27,8 +27,8 @@ def _thread(article, depth: int) -> list[Comment]:
 
 def _votes(page, comment: Comment) -> tuple[str, str, str, str]:
     """(up count, down count, up pressed, down pressed) as the page shows them."""
-    form = page.locator(f"#comment-{comment.pk} .comment__vote")
-    up, down = form.locator("button[data-vote=up]"), form.locator("button[data-vote=down]")
+    form = page.locator(f"#comment-{comment.pk} footer")
+    up, down = form.locator("button.vote--up"), form.locator("button.vote--down")
     return (
         up.locator("[data-count]").inner_text(),
         down.locator("[data-count]").inner_text(),
@@ -41,9 +41,9 @@ def _expect_votes(page, comment: Comment, up: int, down: int, mine: str | None) 
     """Wait until the page shows these counts, with the reader's own vote pressed."""
     from playwright.sync_api import expect
 
-    form = page.locator(f"#comment-{comment.pk} .comment__vote")
-    up_button = form.locator("button[data-vote=up]")
-    down_button = form.locator("button[data-vote=down]")
+    form = page.locator(f"#comment-{comment.pk} footer")
+    up_button = form.locator("button.vote--up")
+    down_button = form.locator("button.vote--down")
     expect(up_button.locator("[data-count]")).to_have_text(str(up))
     expect(down_button.locator("[data-count]")).to_have_text(str(down))
     expect(up_button).to_have_attribute("aria-pressed", "true" if mine == "up" else "false")
@@ -110,11 +110,11 @@ def test_vote_up_down_withdraw_without_reload_and_one_vote_per_address(
     url = live_server.url + article.get_absolute_url()
     page = reader
     page.goto(url)
-    up = page.locator(f"#comment-{comment.pk} button[data-vote=up]")
-    down = page.locator(f"#comment-{comment.pk} button[data-vote=down]")
+    up = page.locator(f"#comment-{comment.pk} button.vote--up")
+    down = page.locator(f"#comment-{comment.pk} button.vote--down")
 
     # Keyboard users see where they are on the vote buttons too.
-    page.locator(f"#comment-{comment.pk} .comment__permalink").focus()
+    page.locator(f"#comment-{comment.pk} header > a").focus()
     page.keyboard.press("Tab")
     expect(up).to_be_focused()
     assert focused_element(page)["visible"]
@@ -139,7 +139,7 @@ def test_vote_up_down_withdraw_without_reload_and_one_vote_per_address(
     _expect_votes(page, comment, 1, 0, "up")
     other.reload()
     _expect_votes(other, comment, 1, 0, None)
-    other.locator(f"#comment-{comment.pk} button[data-vote=up]").click()
+    other.locator(f"#comment-{comment.pk} button.vote--up").click()
     _expect_votes(other, comment, 2, 0, "up")
     other.reload()
     _expect_votes(other, comment, 2, 0, "up")
@@ -175,7 +175,7 @@ def test_comment_reply_and_vote_without_javascript(new_context, live_server, qui
     expect(page.locator(f"#comment-{posted.pk} .comment__name")).to_have_text("JSなしの読者")
 
     # A reply: 返信 is a plain link to the reply page, which posts back to the article.
-    page.locator(f"#comment-{existing.pk} a.comment__reply").click()
+    page.locator(f"#comment-{existing.pk} a[data-reply]").click()
     expect(page).to_have_url(re.compile(rf"/comments/{existing.pk}/reply/$"))
     expect(page.locator("h1")).to_have_text("返信先 先客")
     expect(page.locator(".comment--parent")).to_contain_text("先に書いたコメント。")
@@ -189,7 +189,7 @@ def test_comment_reply_and_vote_without_javascript(new_context, live_server, qui
     expect(page.locator(f"[data-replies-of='{existing.pk}'] #comment-{reply.pk}")).to_be_visible()
 
     # A vote: the button posts the form and comes back to the comment voted on.
-    page.locator(f"#comment-{existing.pk} button[data-vote=up]").click()
+    page.locator(f"#comment-{existing.pk} button.vote--up").click()
     expect(page).to_have_url(f"{url}#comment-{existing.pk}")
     expect(page.locator(".messages")).to_contain_text("投票しました。")
     expect(page.locator(":target")).to_have_attribute("id", f"comment-{existing.pk}")

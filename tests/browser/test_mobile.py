@@ -80,7 +80,7 @@ def test_phone_reads_without_horizontal_scroll_and_replies_and_votes_by_tap(
     assert horizontal_overflow(page) == 0
 
     # Vote by tap, and take it back.
-    up = page.locator(f"#comment-{chain[0].pk} button[data-vote=up]")
+    up = page.locator(f"#comment-{chain[0].pk} button.vote--up")
     up.tap()
     expect(up).to_have_attribute("aria-pressed", "true")
     expect(up.locator("[data-count]")).to_have_text("1")

@@ -24,7 +24,7 @@ def test_reply_in_place_vote_and_quote_without_reload(page, live_server):
     page.evaluate("window.__notReloaded = true")
 
     # Vote: counts change in place, the button shows the reader's vote.
-    up = page.locator(f"#comment-{parent.pk} button[data-vote=up]")
+    up = page.locator(f"#comment-{parent.pk} button.vote--up")
     up.click()
     expect(up).to_have_attribute("aria-pressed", "true")
     expect(up.locator("[data-count]")).to_have_text("1")

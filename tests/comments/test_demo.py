@@ -36,7 +36,7 @@ def test_demo_has_a_long_deep_thread_and_valid_trees(client):
         article.refresh_from_db()
         assert article.comment_count == Comment.objects.visible().filter(article=article).count()
     html = client.get(articles[0].get_absolute_url()).content.decode()
-    assert html.count('data-comment-id="') == big.count()
+    assert html.count('<article class="comment" id="comment-') == big.count()
     assert "このスレッドの続き" in html
 
 

@@ -23,6 +23,21 @@ from django.test.utils import CaptureQueriesContext
 from bench import run, seed
 
 
+def clear_page_caches() -> None:
+    """Forget every page, frame and thread fragment, keeping the sidebar widgets' caches (a cold
+    article page: nothing of it rendered yet, on a site that is already serving)."""
+    store = getattr(cache, "_cache", None)
+    if store is None:  # not the per-process cache: forget everything
+        cache.clear()
+        return
+    for key in [
+        key
+        for key in store
+        if ":kiji:page:" in key or ":kiji:frame:" in key or ":kiji:thread:" in key
+    ]:
+        cache.delete(key.split(":", 2)[2])
+
+
 class Command(BaseCommand):
     help = "Seed the benchmark site (once), serve it with gunicorn and print the scenario table."
 
@@ -160,7 +175,7 @@ class Command(BaseCommand):
         def vote() -> None:
             Comment.objects.filter(pk=comment.pk).update(upvotes=comment.upvotes + len(cold))
 
-        cold = timed(cache.clear)
+        cold = timed(clear_page_caches)
         after_vote = timed(vote)
         personal_client = Client(HTTP_HOST="127.0.0.1")
         personal_client.cookies["kiji_browser"] = "bench"  # state without script: fresh render
@@ -173,7 +188,7 @@ class Command(BaseCommand):
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(5):
-            cache.clear()
+            clear_page_caches()
             client.get(path)
         profiler.disable()
         stream = io.StringIO()
