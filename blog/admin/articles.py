@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
+from blog.admin.bulk import BulkChangeMixin
 from blog.admin.editor_i18n import editor_catalog
 from blog.admin.images import ImagePickerWidget
 from blog.admin.revision_views import ArticleRevisionsMixin
@@ -56,7 +57,9 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsMixin, SharedPreviewMixin, SortableAdminBase, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleRevisionsMixin, SharedPreviewMixin, BulkChangeMixin, SortableAdminBase, admin.ModelAdmin
+):
     """Write, schedule, publish and update articles.
 
     The form follows the article as readers see it (title, top, 参考, summary and body, then
@@ -83,7 +86,7 @@ class ArticleAdmin(ArticleRevisionsMixin, SharedPreviewMixin, SortableAdminBase,
     search_fields = ["title", "lead", "summary", "body"]
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "change_category", "add_tags", "remove_tags"]
     readonly_fields = ["preview_link", "created_at", "updated_at", "author", "comment_count"]
     inlines = [SourceInline]
     save_on_top = True
