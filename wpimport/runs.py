@@ -152,7 +152,7 @@ def _fail(run_id: int, message: str) -> None:
 _processes: dict[int, subprocess.Popen] = {}
 
 
-def start_import_process(run: ImportRun) -> subprocess.Popen:
+def start_import_process(run: ImportRun) -> subprocess.Popen | None:
     """Start the run's import as a detached ``manage.py import_wordpress`` process."""
     folder = uploads_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -168,16 +168,22 @@ def start_import_process(run: ImportRun) -> subprocess.Popen:
         "--database-name",
         str(connection.settings_dict["NAME"]),
     ]
-    with (folder / f"run-{run.pk}.log").open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=settings.BASE_DIR,
-            start_new_session=True,  # out of the worker's process group and session
-            close_fds=True,
-        )
+    try:
+        with (folder / f"run-{run.pk}.log").open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,  # out of the worker's process group and session
+                close_fds=True,
+            )
+    except OSError as error:  # no process could be started (out of memory, no such file…)
+        logger.exception("could not start WordPress import %s", run.pk)
+        _fail(run.pk, _("The import could not be started: %(error)s") % {"error": error})
+        remove_upload(run.file_path)
+        return None
     ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PENDING).update(
         pid=process.pid, host=socket.gethostname()[:255], heartbeat_at=timezone.now()
     )
