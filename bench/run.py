@@ -129,7 +129,7 @@ def wrk(
             "-c",
             str(connections),
             "-d",
-            f"{duration}s",
+            f"{max(1, round(duration))}s",
             "-s",
             script,
             *header_args,

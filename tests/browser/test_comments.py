@@ -265,3 +265,56 @@ def test_errors_are_explained_in_japanese_and_keep_the_text(reader, new_context,
     expect(plain.locator(".comment-form__error")).to_contain_text("コメントを入力してください。")
     expect(plain.get_by_label("名前")).to_have_value("鈴木")
     assert Comment.objects.count() == 2
+
+
+# --- Scenario 5: own state on the shared page ---------------------------------------------------
+
+
+def test_report_and_edit_without_javascript_and_own_state_with_it(
+    reader, new_context, live_server, quick_comments
+):
+    """Without JavaScript: report and edit land back on the comment. With it: the shared page
+    gets this browser's edit link and pressed vote from /comments/me/, and only this browser."""
+    from playwright.sync_api import expect
+
+    article = ArticleFactory()
+    other = CommentFactory(article=article, author_name="通報される人", body="規約違反の書き込み")
+    url = live_server.url + article.get_absolute_url()
+
+    plain = new_context("no-js-state", java_script_enabled=False).new_page()
+    plain.goto(url)
+    plain.get_by_label("コメント", exact=True).fill("あとで直すコメント。")
+    plain.get_by_role("button", name="コメントを送信").click()
+    mine = Comment.objects.get(body="あとで直すコメント。")
+    plain.locator(f"#comment-{mine.pk} a.comment__edit").click()
+    expect(plain).to_have_url(re.compile(rf"/comments/{mine.pk}/edit/$"))
+    plain.get_by_label("コメント", exact=True).fill("直したコメント。")
+    plain.get_by_role("button", name="保存").click()
+    expect(plain).to_have_url(f"{url}#comment-{mine.pk}")
+    expect(plain.locator(f"#comment-{mine.pk} .comment__body")).to_have_text("直したコメント。")
+    plain.locator(f"#comment-{other.pk} a[href$='/report/']").click()
+    plain.get_by_label("スパム・宣伝").check()
+    plain.get_by_role("button", name="通報する").click()
+    expect(plain).to_have_url(f"{url}#comment-{other.pk}")
+    expect(plain.locator(".messages")).to_contain_text("通報を受け付けました。")
+    other.refresh_from_db()
+    assert other.report_count == 1
+
+    page = reader
+    page.goto(url)
+    body = page.locator("form[data-comment-form]").get_by_label("コメント", exact=True)
+    body.fill("スクリプトありのコメント。")
+    page.locator("form[data-comment-form]").get_by_role("button", name="コメントを送信").click()
+    expect(page.locator(".comment__body").filter(has_text="スクリプトありのコメント。")).to_be_visible()
+    scripted = Comment.objects.get(body="スクリプトありのコメント。")
+    page.locator(f"#comment-{other.pk} button.vote--up").click()
+    _expect_votes(page, other, 1, 0, "up")
+    page.reload()
+    expect(page.locator(f"#comment-{scripted.pk} a.comment__edit")).to_be_visible()
+    _expect_votes(page, other, 1, 0, "up")
+    # The shared page itself holds none of it: a new browser sees no edit link, no pressed vote.
+    stranger = new_context("stranger").new_page()
+    stranger.goto(url)
+    expect(stranger.locator(f"#comment-{scripted.pk}")).to_be_visible()
+    expect(stranger.locator("a.comment__edit")).to_have_count(0)
+    _expect_votes(stranger, other, 1, 0, None)
