@@ -55,6 +55,8 @@ SITE_VERSION_TRIGGERS = (
     "taggit_taggeditem_site",
     "comments_comment_site_insert_delete",
     "comments_comment_site_update",
+    "blog_sitesettings_site",  # migration blog 0008: the site-wide notice and sidebar blocks
+    "blog_sidebarblock_site",
 )
 CACHE_TIMEOUT = 60 * 60  # versions make entries obsolete; the timeout only frees memory
 GZIP_LEVEL = 6
