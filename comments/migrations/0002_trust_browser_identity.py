@@ -66,10 +66,6 @@ class Migration(migrations.Migration):
             migrations.RunSQL.noop,
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['author_key', '-created_at'], name='comment_browser_created'),
-        ),
-        migrations.AddIndex(
             model_name='report',
             index=models.Index(fields=['browser_key', '-created_at'], name='report_browser_created'),
         ),
