@@ -30,6 +30,9 @@ BODY_EXTENSIONS: dict = {
     # Enter/Esc/↓/→ leave a figure's caption for the paragraph below (static/js/admin/
     # prose-figure-exit.js, registered in settings.DJANGO_PROSE_EDITOR_EXTENSIONS); no markup.
     "FigureExit": True,
+    # Images dropped or pasted into the body go through the media library
+    # (static/js/admin/prose-image-drop.js); they become figures, no markup of their own.
+    "ImageDrop": {"uploadUrl": reverse_lazy("admin:blog_image_quick_upload")},
     "Table": True,
     "TableRow": True,
     "TableHeader": True,

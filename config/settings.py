@@ -340,10 +340,16 @@ def _adds_no_markup(_config: object, _allowlist: dict) -> None:
 
 
 # Extra body-editor behaviour (blog.sanitize.BODY_EXTENSIONS): leave a figure caption with
-# Enter/Esc/↓/→. A callable processor: django-prose-editor 0.28 cannot import a dotted path here.
+# Enter/Esc/↓/→; drop or paste images. Callable processors: django-prose-editor 0.28 cannot
+# import a dotted path here.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [_StaticPath("js/admin/prose-figure-exit.js")],
         "extensions": {"FigureExit": _adds_no_markup},
-    }
+    },
+    # Images dropped or pasted into the body are uploaded to the media library.
+    {
+        "js": [_StaticPath("js/admin/prose-image-drop.js")],
+        "extensions": {"ImageDrop": _adds_no_markup},
+    },
 ]

@@ -99,6 +99,11 @@ ADMIN_SCRIPT_STRINGS: tuple[str, ...] = (
     "Discard it",
     "The draft was restored. Save to keep it.",
     "%(count)s characters",
+    "Add the image to the media library",
+    "Credit (出典)",
+    "Describe the image (alt text): readers' screen readers say it.",
+    "The image was not added:",
+    "Credit: %(credit)s",
 )
 
 

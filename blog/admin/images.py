@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -83,6 +83,17 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "title", "credit"]
+
+
+class QuickUploadForm(ImageForm):
+    """An image dropped or pasted into the body: the alt text is asked for, never guessed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].error_messages["required"] = gettext(
+            "Describe the image (alt text): readers' screen readers say it."
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -209,6 +220,7 @@ class ImageAdmin(admin.ModelAdmin):
         return [
             path("upload/", wrap(self.upload_view), name="blog_image_upload"),
             path("picker/", wrap(self.picker_view), name="blog_image_picker"),
+            path("quick-upload/", wrap(self.quick_upload_view), name="blog_image_quick_upload"),
             *super().get_urls(),
         ]
 
@@ -270,6 +282,28 @@ class ImageAdmin(admin.ModelAdmin):
             "picker_query": _urlencode(picker_query),
         }
         return TemplateResponse(request, "admin/blog/image/upload.html", context)
+
+    def quick_upload_view(self, request: HttpRequest) -> JsonResponse:
+        """An image dropped or pasted into the article body: into the library (same checks,
+        renditions and credit as any upload), answered as JSON for the editor to insert.
+
+        The alt text is required: the editor asks for it before uploading.
+        """
+        if request.method != "POST":
+            return JsonResponse({"error": gettext("Send the image with POST.")}, status=405)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuickUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages_list = [message for errors in form.errors.values() for message in errors]
+            return JsonResponse({"error": " ".join(messages_list)}, status=400)
+        image = form.save(commit=False)
+        image.uploaded_by = request.user
+        image.save()
+        return JsonResponse(
+            {"id": image.pk, "url": image.url, "alt": image.title, "credit": image.credit},
+            status=201,
+        )
 
     def picker_view(self, request: HttpRequest) -> HttpResponse:
         """The library as a grid to pick from, opened in a popup by the editor or eyecatch field.

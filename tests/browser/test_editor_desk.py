@@ -192,3 +192,46 @@ def test_a_shared_preview_link_opens_in_a_logged_out_browser(new_context, live_s
     page.get_by_role("button", name="無効にする").click()
     expect(page.locator(".messagelist .success")).to_contain_text("もう開けません")
     assert reader.goto(url).status == 404
+
+
+_PASTE_PNG_JS = """async (png) => {
+  const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+  const file = new File([bytes], 'pasted.png', {type: 'image/png'});
+  const data = new DataTransfer();
+  data.items.add(file);
+  const target = document.querySelector('.field-body .ProseMirror[contenteditable]');
+  target.focus();
+  target.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_pasted_image_asks_for_alt_text_and_goes_through_the_library(
+    new_context, live_server, log_in
+):
+    import base64
+
+    from playwright.sync_api import expect
+
+    from blog.models import Image
+    from tests.factories import png_bytes
+
+    context = new_context("editor")
+    log_in(context, editor())
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/blog/article/add/")
+    body = page.locator(".field-body .ProseMirror[contenteditable=true]")
+    body.click()
+    page.keyboard.type("貼り付けの前。")
+    page.evaluate(_PASTE_PNG_JS, base64.b64encode(png_bytes(200, 120)).decode())
+    dialog = page.locator("dialog.image-drop-dialog")
+    expect(dialog).to_contain_text("画像をメディアライブラリに追加")
+    dialog.get_by_role("button", name="挿入").click()  # no alt text yet
+    expect(dialog.locator(".errornote")).to_contain_text("代替テキスト")
+    dialog.get_by_label("代替テキスト(画像の説明)").fill("着艦するF-35B")
+    dialog.get_by_label("出典").fill("米海兵隊")
+    dialog.get_by_role("button", name="挿入").click()
+    expect(body.locator("figure img")).to_have_attribute("alt", "着艦するF-35B")
+    expect(body.locator("figure figcaption")).to_have_text("出典: 米海兵隊")
+    image = Image.objects.get(title="着艦するF-35B")
+    assert image.credit == "米海兵隊"
+    expect(body.locator("figure img")).to_have_attribute("src", image.url)
