@@ -16,7 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.urls import reverse
 
-from blog.admin.editor_i18n import PROSE_EDITOR_STRINGS
+from blog.admin.editor_i18n import ADMIN_SCRIPT_STRINGS, PROSE_EDITOR_STRINGS
 from tests.blog.test_admin import article_form
 from tests.factories import (
     ArticleFactory,
@@ -209,15 +209,40 @@ def test_admin_pages_have_no_english(client, role):
         assert not fixed, f"fixed now, remove from PENDING_ELSEWHERE: {fixed}"
 
 
+def test_pages_reached_by_posting_have_no_english(client):
+    """The confirmation pages of the bulk actions and the tag merge (reached by a POST)."""
+    user = editor(username="henshu")
+    client.force_login(user)
+    article = _seed(user)["article"]
+    changelist = reverse("admin:blog_article_changelist")
+    pages = {
+        action: client.post(changelist, {"action": action, "_selected_action": [article.pk]})
+        for action in ("change_category", "add_tags", "remove_tags")
+    }
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    merge = client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": tag_ids},
+        follow=True,
+    )
+    pages["merge_tags"] = merge
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        parser = _VisibleText()
+        parser.feed(response.content.decode())
+        assert not english_words(parser.texts, {"henshu", *SEEDED_DATA}), name
+
+
 def test_rich_text_editor_strings_are_translated(client):
     """The toolbar and dialog strings of the body editor come translated in its catalogue."""
     client.force_login(editor())
     script = client.get(reverse("admin:blog_article_editor_i18n")).content.decode()
-    for msgid in PROSE_EDITOR_STRINGS:
+    strings = (*PROSE_EDITOR_STRINGS, *ADMIN_SCRIPT_STRINGS)
+    for msgid in strings:
         assert msgid in script
     missing = [
         msgid
-        for msgid in PROSE_EDITOR_STRINGS
+        for msgid in strings
         if f'"{msgid}": "{msgid}"' in script or f'"{msgid}":"{msgid}"' in script
     ]
     assert not missing, missing
