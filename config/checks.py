@@ -7,11 +7,10 @@ and comment cookie of a production site.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Tags, register
 
 #: Django's own minimum for a key it calls strong.
 MIN_SECRET_KEY_LENGTH = 50
@@ -60,20 +59,5 @@ def check_secret_key(app_configs, **kwargs) -> list[Error]:
                 "value: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
             ),
             id="kiji.E001",
-        )
-    ]
-
-
-@register(Tags.security, deploy=True)
-def check_site_url(app_configs, **kwargs) -> list[Warning]:
-    """kiji.W002: SITE_URL left to be derived from the bind address in production."""
-    if os.environ.get("SITE_URL", "").strip():
-        return []
-    return [
-        Warning(
-            f"SITE_URL is not set: canonical links, feeds and sitemaps use {settings.SITE_URL}, "
-            "derived from KIJI_BIND",
-            hint="Set SITE_URL to the public address, e.g. https://kiji.example.com",
-            id="kiji.W002",
         )
     ]

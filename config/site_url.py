@@ -41,12 +41,6 @@ def bind_url(bind: str, *, https: bool = False) -> str | None:
     return f"{scheme}://{host}" + ("" if port == default_port else f":{port}")
 
 
-def _truthy(value: str | None, default: bool) -> bool:
-    if value is None or not value.strip():
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def listen_url(environ: Mapping[str, str] | None = None) -> str | None:
     """Where ``make run``'s gunicorn answers (from KIJI_BIND), for the banner."""
     environ = os.environ if environ is None else environ
@@ -54,14 +48,14 @@ def listen_url(environ: Mapping[str, str] | None = None) -> str | None:
 
 
 def site_url_from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """SITE_URL when set, else the KIJI_BIND address (https when HTTPS is on), no trailing /."""
+    """SITE_URL when set, else the KIJI_BIND address, without a trailing slash."""
     environ = os.environ if environ is None else environ
     explicit = environ.get("SITE_URL", "").strip()
     if explicit:
         return explicit.rstrip("/")
-    https = _truthy(environ.get("HTTPS"), True)
-    derived = bind_url(environ.get("KIJI_BIND", DEFAULT_BIND), https=https)
-    return derived or ("https://localhost" if https else "http://localhost")
+    # gunicorn serves plain HTTP on its bind address (TLS ends at a proxy, whose public name
+    # only SITE_URL can tell), so the derived address is http:// whatever HTTPS says.
+    return bind_url(environ.get("KIJI_BIND", DEFAULT_BIND)) or "http://localhost"
 
 
 def absolute_url(path: str) -> str:
