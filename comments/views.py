@@ -28,7 +28,7 @@ from comments.fragments import render_nodes
 from comments.identity import Sender
 from comments.models import Comment, Vote
 from comments.services import CommentError
-from comments.threads import Node, Viewer, build_threads, number_anchors
+from comments.threads import NEUTRAL_VIEWER, Viewer, build_threads, number_anchors
 from config.fetch_metadata import cross_origin_protected
 
 
@@ -57,12 +57,22 @@ def _refuse(request: HttpRequest, message: str, *, status: int, back: str) -> Ht
 
 def _render_node(comment: Comment) -> str:
     """HTML of one freshly posted comment, for the script to insert in place (the shared
-    markup: the script adds the author's edit link from the per-reader state)."""
-    max_depth = comment_settings.MAX_DEPTH
-    node = Node(comment=comment, depth=min(comment.level, max_depth - 1))
-    if comment.level >= max_depth:
-        node.reply_to = comment.parent
-    return render_nodes([node], comments_open=True)
+    markup: the script adds the author's edit link from the per-reader state). Its depth and
+    "返信先" come from build_threads over its ancestors, the one place that caps nesting."""
+    path = [*comment.get_ancestors(), comment]
+    nodes = build_threads(path, viewer=NEUTRAL_VIEWER)
+    found = None
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        if node.comment.pk == comment.pk:
+            found = node
+            break
+        pending.extend(node.children)
+    if found is None:  # an ancestor is not shown: nothing to insert in place
+        return ""
+    found.children = []
+    return render_nodes([found], comments_open=True)
 
 
 def _after_write(response: HttpResponse, sender: Sender | None = None) -> HttpResponse:
