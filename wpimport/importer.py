@@ -15,8 +15,7 @@ import html
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,6 +33,7 @@ from blog.models import Article
 from blog.sanitize import sanitize_html
 from wpimport import terms as term_import
 from wpimport.comment_rows import CommentWriter
+from wpimport.items import UNTITLED, ItemKeys, item_label, keeps_id, parse_wp_date
 from wpimport.markup import convert_body, html_to_text
 from wpimport.media import (
     IMAGE_ERRORS,
@@ -55,52 +55,8 @@ Kind = WordPressObject.Kind
 BATCH_SIZE = 200
 PAGES_CATEGORY = ("pages", "固定ページ")
 UNCATEGORIZED = ("uncategorized", "未分類")
-UNTITLED = "(無題)"
 SKIPPED_STATUSES = frozenset({"trash", "auto-draft", "inherit"})
 ProgressCallback = Callable[[dict], None]
-
-
-# Dates outside these years are treated as missing: nothing WordPress wrote, and far enough
-# from datetime's limits that converting between time zones cannot overflow.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
-def parse_wp_date(gmt: str, local: str, rss: str = "") -> datetime | None:
-    """A WordPress date: the GMT column when usable, else the local one in Kiji's time zone,
-    else the RSS ``pubDate``; None when none of them is a real date."""
-    for value, zone in ((gmt, UTC), (local, None)):
-        if value and not value.startswith("0000"):
-            try:
-                parsed = datetime.fromisoformat(value.strip()[:19])
-            except ValueError:
-                continue
-            if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-                continue
-            if parsed.tzinfo is not None:
-                return parsed
-            if zone is not None:
-                return parsed.replace(tzinfo=zone)
-            try:
-                return timezone.make_aware(parsed)
-            except (ValueError, OverflowError):
-                continue
-    if rss:
-        try:
-            parsed = parsedate_to_datetime(rss)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-        # Drafts carry the Unix epoch as their pubDate: that is no date.
-        if FIRST_YEAR <= parsed.year <= LAST_YEAR and parsed.year != 1970:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def item_label(item: Item) -> str:
-    """How warnings name an item: type, WordPress id, title and the line it starts on."""
-    title = " ".join(html.unescape(strip_tags(item.title)).split())
-    title = (title[:60] + "…") if len(title) > 60 else (title or UNTITLED)
-    ident = str(item.post_id) if item.post_id else "(no id)"
-    return f"{item.post_type} {ident} “{title}” (line {item.line})"
 
 
 class ImportFailed(WxrError):
@@ -109,11 +65,6 @@ class ImportFailed(WxrError):
 
 def _digest(*parts: object) -> str:
     return hashlib.md5("\x1f".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
-
-
-def _keeps_id(item: Item) -> bool:
-    """Whether the item is filed under its own WordPress id (so its article may keep it)."""
-    return bool(item.post_id) and item.key == str(item.post_id)
 
 
 def _old_path(link: str) -> str:
@@ -150,8 +101,8 @@ class WordPressImporter:
         self._last_progress = 0.0
         # Which WordPress ids and derived keys this file has used so far, with the fingerprint
         # and line of the item that used them: duplicates are skipped or told apart.
-        self.claimed: dict[str, tuple[str, int]] = {}
-        self.claimed_attachments: dict[str, tuple[str, int]] = {}
+        self.item_keys = ItemKeys(self.report)
+        self.attachment_keys = ItemKeys(self.report)  # attachments are a different id space
         self.current: str = ""  # the record being imported, for an error message
 
     # --- run -----------------------------------------------------------------------------
@@ -265,62 +216,12 @@ class WordPressImporter:
             self.report.add(item.post_type, "skipped")
             self.report.note(f"{item.post_type} with status {item.status} skipped")
             return
-        if not self._claim(item, self.claimed):
+        if not self.item_keys.claim(item, self._fingerprint(item)):
             self.report.add(item.post_type, "skipped")
             return
         self.batch.append(item)
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
-
-    def _claim(self, item: Item, claimed: dict[str, tuple[str, int]]) -> bool:
-        """Give ``item`` the key it is filed under; False for a repeat of an earlier item.
-
-        The key is the WordPress id when the item has one no earlier item used. Otherwise it is
-        derived from what identifies a post when its id is missing (guid, link, slug, date,
-        title), so importing the same file again finds the same article.
-        """
-        label = item_label(item)
-        fingerprint = self._fingerprint(item)
-        if item.post_id:
-            key = str(item.post_id)
-            earlier = claimed.get(key)
-            if earlier is None:
-                claimed[key] = (fingerprint, item.line)
-                item.key = key
-                return True
-            if earlier[0] == fingerprint:
-                self.report.warn(f"{label}: repeats the item at line {earlier[1]}; skipped")
-                self.report.note("items repeated in the file skipped")
-                return False
-            self.report.warn(
-                f"{label}: WordPress id {item.post_id} is also used by the item at line "
-                f"{earlier[1]}; imported as a separate {item.post_type} under a new id"
-            )
-            self.report.note("items with an id used twice imported under a new id")
-        elif item.raw_id:
-            self.report.warn(f"{label}: “{item.raw_id}” is not a WordPress id; given a new id")
-        else:
-            self.report.warn(f"{label}: no WordPress id (<wp:post_id>); given a new id")
-            self.report.note("items without a WordPress id")
-        base = "~" + _digest(
-            item.post_type,
-            item.guid,
-            item.link,
-            item.post_name,
-            item.post_date_gmt or item.post_date,
-            item.title,
-        )
-        key, n = base, 1
-        while key in claimed:
-            if claimed[key][0] == fingerprint:
-                self.report.warn(f"{label}: repeats the item at line {claimed[key][1]}; skipped")
-                self.report.note("items repeated in the file skipped")
-                return False
-            n += 1
-            key = f"{base}-{n}"
-        claimed[key] = (fingerprint, item.line)
-        item.key = key
-        return True
 
     # --- progress ------------------------------------------------------------------------
     def _on_bytes(self, done: int, total: int) -> None:
@@ -390,7 +291,7 @@ class WordPressImporter:
 
     # --- attachments ---------------------------------------------------------------------
     def _import_attachment(self, item: Item) -> None:
-        if not self._claim(item, self.claimed_attachments):
+        if not self.attachment_keys.claim(item, self._fingerprint(item)):
             self.report.add("attachment", "skipped")
             return
         key = upload_key(item.attachment_url)
@@ -464,8 +365,8 @@ class WordPressImporter:
                 "pk", flat=True
             )
         )
-        free = [item for item in new if _keeps_id(item) and item.post_id not in taken]
-        self.deferred.extend(item for item in new if not _keeps_id(item) or item.post_id in taken)
+        free = [item for item in new if keeps_id(item) and item.post_id not in taken]
+        self.deferred.extend(item for item in new if not keeps_id(item) or item.post_id in taken)
         self._create_articles(free, keep_ids=True)
 
     def _finish(self) -> None:
@@ -481,7 +382,7 @@ class WordPressImporter:
             if highest > (last_value if is_called else last_value - 1):
                 cursor.execute("SELECT setval(%s, %s)", [sequence, highest])
         for item in self.deferred:
-            if _keeps_id(item):
+            if keeps_id(item):
                 self.report.warn(
                     f"{item_label(item)}: id already used by another article; imported under "
                     "a new id (/?p= links still redirect to it)"

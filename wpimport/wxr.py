@@ -9,10 +9,8 @@ memory stays bounded by the largest single record. A record may not exceed
 than anything a WordPress export holds are not built at all: a hostile file gets a clean error,
 never unbounded memory. Every record carries the line it starts on, for warnings and errors.
 
-Namespaces differ between versions (``http://wordpress.org/export/1.0/``, ``…/1.1/``,
-``https://wordpress.org/export/1.2/``, the ``excerpt`` namespace under each); elements are
-recognised by what their namespace *is* (the WordPress export, its excerpt, RSS content, Dublin
-Core), not by one exact URI.
+What the records are and how each is read from its tree is in ``wpimport.records``; they are
+importable from here too.
 """
 
 from __future__ import annotations
@@ -21,12 +19,40 @@ import codecs
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
+
+from wpimport.records import (
+    LINE_ATTRIBUTE,
+    Author,
+    Channel,
+    Item,
+    ItemTerm,
+    Record,
+    Term,
+    WxrComment,
+    line_of,
+    read_author,
+    read_item,
+    read_term,
+    short_name,
+    text_of,
+)
+
+__all__ = [
+    "Author",
+    "Channel",
+    "Item",
+    "ItemTerm",
+    "Record",
+    "Term",
+    "WxrComment",
+    "WxrError",
+    "read_export",
+]
 
 CHUNK_SIZE = 256 * 1024
 # The largest single record (an item with all its comments) read into memory. A real post with
@@ -35,9 +61,6 @@ MAX_RECORD_BYTES = 64 * 1024 * 1024
 MAX_RECORD_ELEMENTS = 1_000_000
 # rss > channel > item > wp:comment > wp:commentmeta > wp:meta_key: nothing deeper is read.
 MAX_DEPTH = 6
-# WordPress ids are unsigned integers; larger values (or text) are treated as a missing id.
-MAX_ID = 2**31 - 1
-LINE_ATTRIBUTE = "{urn:kiji:wxr}line"
 
 
 class WxrError(Exception):
@@ -46,277 +69,6 @@ class WxrError(Exception):
     def __init__(self, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
-
-
-@dataclass
-class Author:
-    login: str
-    line: int = 0
-    email: str = ""
-    display_name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-
-
-@dataclass
-class Term:
-    """A category, tag or other taxonomy term declared in the channel."""
-
-    taxonomy: str  # "category", "post_tag", or another taxonomy name
-    slug: str  # as exported: may be percent-encoded UTF-8
-    name: str
-    parent_slug: str = ""
-    term_id: int | None = None
-    description: str = ""
-    line: int = 0
-
-
-@dataclass
-class ItemTerm:
-    """One ``<category domain=… nicename=…>`` reference of an item."""
-
-    domain: str
-    slug: str
-    name: str
-
-
-@dataclass
-class WxrComment:
-    comment_id: int
-    author: str = ""
-    email: str = ""
-    url: str = ""
-    ip: str = ""
-    date: str = ""
-    date_gmt: str = ""
-    content: str = ""
-    approved: str = "1"
-    type: str = ""
-    parent: int = 0
-    meta: dict[str, str] = field(default_factory=dict)
-    line: int = 0
-    raw_id: str = ""  # the text of <wp:comment_id>, for messages about a missing or bad id
-
-
-@dataclass
-class Item:
-    """A post, page, attachment or any other post type, with its terms, meta and comments."""
-
-    post_id: int
-    post_type: str = "post"
-    title: str = ""
-    link: str = ""
-    creator: str = ""
-    content: str = ""
-    excerpt: str = ""
-    post_date: str = ""
-    post_date_gmt: str = ""
-    post_modified: str = ""
-    post_modified_gmt: str = ""
-    comment_status: str = "open"
-    post_name: str = ""
-    status: str = "publish"
-    post_parent: int = 0
-    password: str = ""
-    is_sticky: bool = False
-    attachment_url: str = ""
-    guid: str = ""
-    pub_date: str = ""  # the RSS <pubDate>: a last resort when both WordPress dates are unusable
-    line: int = 0
-    raw_id: str = ""  # the text of <wp:post_id>, for messages about a missing or bad id
-    # The key the importer files this item under (its WordPress id, or one derived from it).
-    key: str = ""
-    terms: list[ItemTerm] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
-    comments: list[WxrComment] = field(default_factory=list)
-
-
-@dataclass
-class Channel:
-    """Channel-level facts: the export version and the blog's address."""
-
-    wxr_version: str = ""
-    base_site_url: str = ""
-    base_blog_url: str = ""
-    link: str = ""
-
-
-Record = Author | Term | Item | Channel
-
-_NAME_CACHE: dict[str, str] = {}
-
-
-def _short_name(tag: str) -> str:
-    """``{uri}local`` → ``wp:local`` / ``excerpt:local`` / ``content:local`` / ``dc:local``."""
-    cached = _NAME_CACHE.get(tag)
-    if cached is not None:
-        return cached
-    if tag.startswith("{"):
-        uri, local = tag[1:].split("}", 1)
-        lowered = uri.lower()
-        if "wordpress.org/export/" in lowered:
-            prefix = "excerpt" if lowered.rstrip("/").endswith("/excerpt") else "wp"
-        elif "purl.org/rss/1.0/modules/content" in lowered:
-            prefix = "content"
-        elif "purl.org/dc/elements/" in lowered:
-            prefix = "dc"
-        elif "wellformedweb.org/commentapi" in lowered:
-            prefix = "wfw"
-        else:
-            prefix = "ns"
-        name = f"{prefix}:{local}"
-    else:
-        name = tag
-    _NAME_CACHE[tag] = name
-    return name
-
-
-def _text(element: ET.Element) -> str:
-    return (element.text or "").strip()
-
-
-def _id(value: str | None) -> int:
-    """A WordPress id (1…2³¹−1), or 0 when missing, not a plain number or out of range."""
-    text = (value or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
-        return 0
-    number = int(text)
-    return number if 0 < number <= MAX_ID else 0
-
-
-def _line(element: ET.Element) -> int:
-    return int(element.get(LINE_ATTRIBUTE, "0"))
-
-
-def _fields(element: ET.Element) -> dict[str, str]:
-    """First text of each simple child, by short name."""
-    values: dict[str, str] = {}
-    for child in element:
-        name = _short_name(child.tag)
-        if name not in values:
-            values[name] = child.text or ""
-    return values
-
-
-def _meta(element: ET.Element, tag: str) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for child in element:
-        if _short_name(child.tag) == tag:
-            values = _fields(child)
-            key = values.get("wp:meta_key", "").strip()
-            if key:
-                meta[key] = values.get("wp:meta_value", "")
-    return meta
-
-
-def _author(element: ET.Element) -> Author:
-    values = _fields(element)
-    return Author(
-        line=_line(element),
-        login=values.get("wp:author_login", "").strip(),
-        email=values.get("wp:author_email", "").strip(),
-        display_name=values.get("wp:author_display_name", "").strip(),
-        first_name=values.get("wp:author_first_name", "").strip(),
-        last_name=values.get("wp:author_last_name", "").strip(),
-    )
-
-
-def _term(element: ET.Element, kind: str) -> Term:
-    values = _fields(element)
-    term_id = _id(values.get("wp:term_id", "")) or None
-    term = _term_values(values, kind, term_id)
-    term.line = _line(element)
-    return term
-
-
-def _term_values(values: dict[str, str], kind: str, term_id: int | None) -> Term:
-    if kind == "wp:category":
-        return Term(
-            taxonomy="category",
-            slug=values.get("wp:category_nicename", "").strip(),
-            name=values.get("wp:cat_name", "").strip(),
-            parent_slug=values.get("wp:category_parent", "").strip(),
-            term_id=term_id,
-            description=values.get("wp:category_description", "").strip(),
-        )
-    if kind == "wp:tag":
-        return Term(
-            taxonomy="post_tag",
-            slug=values.get("wp:tag_slug", "").strip(),
-            name=values.get("wp:tag_name", "").strip(),
-            term_id=term_id,
-            description=values.get("wp:tag_description", "").strip(),
-        )
-    return Term(
-        taxonomy=values.get("wp:term_taxonomy", "").strip(),
-        slug=values.get("wp:term_slug", "").strip(),
-        name=values.get("wp:term_name", "").strip(),
-        parent_slug=values.get("wp:term_parent", "").strip(),
-        term_id=term_id,
-        description=values.get("wp:term_description", "").strip(),
-    )
-
-
-def _comment(element: ET.Element) -> WxrComment:
-    values = _fields(element)
-    return WxrComment(
-        comment_id=_id(values.get("wp:comment_id", "")),
-        raw_id=values.get("wp:comment_id", "").strip()[:40],
-        line=_line(element),
-        author=values.get("wp:comment_author", "").strip(),
-        email=values.get("wp:comment_author_email", "").strip(),
-        url=values.get("wp:comment_author_url", "").strip(),
-        ip=values.get("wp:comment_author_IP", "").strip(),
-        date=values.get("wp:comment_date", "").strip(),
-        date_gmt=values.get("wp:comment_date_gmt", "").strip(),
-        content=values.get("wp:comment_content", ""),
-        approved=values.get("wp:comment_approved", "1").strip(),
-        type=values.get("wp:comment_type", "").strip(),
-        parent=_id(values.get("wp:comment_parent", "")),
-        meta=_meta(element, "wp:commentmeta"),
-    )
-
-
-def _item(element: ET.Element) -> Item:
-    values = _fields(element)
-    item = Item(
-        post_id=_id(values.get("wp:post_id", "")),
-        raw_id=values.get("wp:post_id", "").strip()[:40],
-        line=_line(element),
-        guid=(values.get("guid") or "").strip(),
-        pub_date=(values.get("pubDate") or "").strip(),
-        post_type=values.get("wp:post_type", "post").strip() or "post",
-        title=(values.get("title") or "").strip(),
-        link=(values.get("link") or "").strip(),
-        creator=values.get("dc:creator", "").strip(),
-        content=values.get("content:encoded", ""),
-        excerpt=values.get("excerpt:encoded", ""),
-        post_date=values.get("wp:post_date", "").strip(),
-        post_date_gmt=values.get("wp:post_date_gmt", "").strip(),
-        post_modified=values.get("wp:post_modified", "").strip(),
-        post_modified_gmt=values.get("wp:post_modified_gmt", "").strip(),
-        comment_status=values.get("wp:comment_status", "open").strip() or "open",
-        post_name=values.get("wp:post_name", "").strip(),
-        status=values.get("wp:status", "publish").strip() or "publish",
-        post_parent=_id(values.get("wp:post_parent", "")),
-        password=values.get("wp:post_password", "").strip(),
-        is_sticky=values.get("wp:is_sticky", "0").strip() == "1",
-        attachment_url=values.get("wp:attachment_url", "").strip(),
-        meta=_meta(element, "wp:postmeta"),
-    )
-    for child in element:
-        name = _short_name(child.tag)
-        if name == "category":
-            item.terms.append(
-                ItemTerm(
-                    domain=child.get("domain", "category"),
-                    slug=(child.get("nicename") or "").strip(),
-                    name=_text(child),
-                )
-            )
-        elif name == "wp:comment":
-            item.comments.append(_comment(child))
-    return item
 
 
 class _RecordBuilder:
@@ -529,7 +281,7 @@ def read_export(
                 )
             records, target.ready = target.ready, []
             for element in records:
-                name = _short_name(element.tag)
+                name = short_name(element.tag)
                 if name == "item":
                     if not facts_sent:
                         if not facts.wxr_version:
@@ -538,24 +290,24 @@ def read_export(
                                     "Not a WordPress export: no <wp:wxr_version> before the "
                                     "first item (line %(line)s)."
                                 )
-                                % {"line": _line(element)},
-                                line=_line(element),
+                                % {"line": line_of(element)},
+                                line=line_of(element),
                             )
                         facts_sent = True
                         yield facts
-                    yield _item(element)
+                    yield read_item(element)
                 elif name == "wp:author":
-                    yield _author(element)
+                    yield read_author(element)
                 elif name in {"wp:category", "wp:tag", "wp:term"}:
-                    yield _term(element, name)
+                    yield read_term(element, name)
                 elif name == "wp:wxr_version":
-                    facts.wxr_version = _text(element)[:20]
+                    facts.wxr_version = text_of(element)[:20]
                 elif name == "wp:base_site_url":
-                    facts.base_site_url = _text(element)[:500]
+                    facts.base_site_url = text_of(element)[:500]
                 elif name == "wp:base_blog_url":
-                    facts.base_blog_url = _text(element)[:500]
+                    facts.base_blog_url = text_of(element)[:500]
                 elif name == "link":
-                    facts.link = _text(element)[:500]
+                    facts.link = text_of(element)[:500]
             if on_bytes is not None:
                 on_bytes(done, total)
             if not chunk:
