@@ -370,39 +370,48 @@ def _window_start(now: datetime, seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
 
 
-def _count_action(scope: str, key: str, now: datetime, *, window: int = 60) -> float:
-    """Add one action to ``key``'s counter and return its rate over the last ``window`` seconds.
+def _count_actions(keys: list[tuple[str, str]], now: datetime, *, window: int = 60) -> list[float]:
+    """Add one action to each (scope, key) counter and return each rate over the last
+    ``window`` seconds, in one statement.
 
     Counters are kept per fixed window; the rate weighs the previous window by the part of it
     still inside the last ``window`` seconds (a sliding-window estimate), so a burst across a
-    window boundary is not counted twice as generously. The row stays locked until the
+    window boundary is not counted twice as generously. The rows stay locked until the
     transaction ends, so concurrent actions of one key add up exactly; a refused action rolls
-    its count back with the transaction."""
+    its counts back with the transaction."""
     start = _window_start(now, window)
     previous = start - timedelta(seconds=window)
     table = ActionCount._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH bumped AS (INSERT INTO {table} (scope, key, window_start, count) "
+    upserts, reads, params = [], [], []
+    for index, (scope, key) in enumerate(keys):
+        upserts.append(
+            f"c{index} AS (INSERT INTO {table} (scope, key, window_start, count) "
             f"VALUES (%s, %s, %s, 1) ON CONFLICT (scope, key, window_start) "
-            f"DO UPDATE SET count = {table}.count + 1 RETURNING count) "
-            f"SELECT (SELECT count FROM bumped), COALESCE((SELECT count FROM {table} "
-            f"WHERE scope = %s AND key = %s AND window_start = %s), 0)",
-            [scope, key, start, scope, key, previous],
+            f"DO UPDATE SET count = {table}.count + 1 RETURNING count)"
         )
-        count, before = cursor.fetchone()
+        params += [scope, key, start]
+    for index, (scope, key) in enumerate(keys):
+        reads.append(
+            f"(SELECT count FROM c{index}), COALESCE((SELECT count FROM {table} "
+            f"WHERE scope = %s AND key = %s AND window_start = %s), 0)"
+        )
+        params += [scope, key, previous]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(upserts)} SELECT {', '.join(reads)}", params)
+        row = cursor.fetchone()
         # Now and then a new window row also clears windows older than a day.
-        if count == 1 and random.random() < 0.01:
+        if 1 in row[::2] and random.random() < 0.01:
             cursor.execute(
                 f"DELETE FROM {table} WHERE window_start < %s", [now - timedelta(days=1)]
             )
     elapsed = (now - start).total_seconds() / window
-    return count + before * (1 - elapsed)
+    return [row[2 * n] + row[2 * n + 1] * (1 - elapsed) for n in range(len(keys))]
 
 
 def _check_vote_rate(voter: Sender, now: datetime) -> None:
-    browser = _count_action("vote:browser", voter.browser_key, now)
-    address = _count_action("vote:address", voter.ip_hash, now)
+    browser, address = _count_actions(
+        [("vote:browser", voter.browser_key), ("vote:address", voter.ip_hash)], now
+    )
     if browser > comment_settings.VOTES_PER_MINUTE:
         raise CommentError(
             _("You are voting too quickly. Please wait a minute and try again."),
