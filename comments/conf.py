@@ -39,9 +39,6 @@ KIJI_COMMENTS_VOTE_ADDRESS_LIMIT (5)
     comment, while ten cookie-clearing browsers on one address add at most five.
 KIJI_COMMENTS_VOTE_ADDRESS_WINDOW (86400)
     Seconds over which VOTE_ADDRESS_LIMIT counts (a day: a script cannot refill it hourly).
-KIJI_COMMENTS_VOTE_IP_WINDOW (86400)
-    No longer used by votes (a vote belongs to its browser only); kept until the page cache
-    stops reading it.
 KIJI_COMMENTS_DUPLICATE_WINDOW (600)
     Seconds during which the same body from the same browser on the same article is answered
     with the existing comment instead of a new one (double clicks never post twice).
@@ -95,7 +92,6 @@ DEFAULTS: dict[str, Any] = {
     "ADDRESS_VOTES_PER_MINUTE": 120,
     "VOTE_ADDRESS_LIMIT": 5,
     "VOTE_ADDRESS_WINDOW": 86400,
-    "VOTE_IP_WINDOW": 86400,
     "DUPLICATE_WINDOW": 600,
     "MAX_LINKS": 2,
     "REPORT_HOLD_THRESHOLD": 3,

@@ -181,7 +181,6 @@ class Vote(models.Model):
         ]
         indexes = [
             models.Index(fields=["comment", "ip_hash"], name="vote_comment_ip"),
-            models.Index(fields=["ip_hash", "-updated_at"], name="vote_ip_updated"),
         ]
 
     def __str__(self) -> str:
