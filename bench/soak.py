@@ -210,7 +210,7 @@ def run_load(port: int, article_id: int, comment_ids: list[int], accepted: list[
     lock = threading.Lock()
 
     def on_comment(text: str, status: int) -> None:
-        if status in (302, 303):
+        if status in (200, 201):
             with lock:
                 accepted.append(text)
 

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from blog.cache import CachedPageMixin, safe_get, safe_set
+from blog.cache import CachedPageMixin, page_versions, safe_get, safe_set
 from blog.models import Article, Category
 from blog.preview import read_preview_token
-from comments.fragments import thread_roots, threads_html
+from comments.fragments import personalize, thread_roots, threads_html
+from comments.identity import Sender
 from comments.services import is_open_for_comments
-from comments.threads import comment_context, comment_sort
+from comments.threads import comment_context, comment_sort, reader_state
 
 PAGE_SIZE = 20
 RELATED_COUNT = 6
@@ -80,6 +83,7 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
 
 # Where the comment threads go in the cached page frame (see ArticleDetailView.get).
 THREADS_MARKER = "<!--kiji:comment-threads-->"
+MESSAGES_MARKER = "<!--kiji:messages-->"
 FRAME_TIMEOUT = 60 * 60
 
 
@@ -107,6 +111,8 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     template_name = "blog/article_detail.html"
     context_object_name = "article"
     cache_params = ("sort",)
+    # Rendering the frame every reader shares (no messages, threads left to the fragments).
+    frame_mode = True
 
     def cached_article_id(self) -> int:
         return self.kwargs["pk"]
@@ -114,21 +120,39 @@ class ArticleDetailView(CachedPageMixin, DetailView):
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.published().select_related("category", "eyecatch", "author")
 
+    def renders_everything(self, request: HttpRequest) -> bool:
+        """Staff (moderator forms, their token) and previews get a page rendered whole."""
+        if not self.page_cache:
+            return True
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        return request.user.is_authenticated
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.object = article = self.get_object()
-        if not self.shared:
+        if self.renders_everything(request):
+            self.frame_mode = False
             return self.render_to_response(self.get_context_data(object=article))
+        versions = self.page_versions or page_versions(request, article.pk) or ()
         comments_open = is_open_for_comments(article)
         roots = thread_roots(article, comments_open=comments_open)
         sort = comment_sort(request)
-        key = frame_key(article, self.page_versions, sort)
+        key = frame_key(article, versions, sort)
         frame = safe_get(key)
         if frame is None:
             response = self.render_to_response(self.get_context_data(object=article))
             frame = response.render().content.decode()
             safe_set(key, frame, FRAME_TIMEOUT)
         threads = threads_html(article, roots=roots, sort=sort, comments_open=comments_open)
-        return HttpResponse(frame.replace(THREADS_MARKER, threads, 1))
+        messages = ""
+        if not self.shared:
+            # A reader with state but no script: the same frame and fragments, with their own
+            # votes pressed, edit links and messages put in (comments.fragments.personalize).
+            state = reader_state(article_id=article.pk, sender=Sender.peek(request))
+            threads = personalize(threads, votes=state.votes, editable=state.editable)
+            messages = render_to_string("includes/_messages.html", request=request)
+        html = frame.replace(MESSAGES_MARKER, messages, 1).replace(THREADS_MARKER, threads, 1)
+        return HttpResponse(html)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -143,8 +167,11 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             next_article=following,
             related=related_articles(article, [tag.pk for tag in tags]),
             comment_threads_html=mark_safe(THREADS_MARKER),
+            page_frame=self.frame_mode,
         )
-        context.update(comment_context(request=self.request, article=article, shared=self.shared))
+        context.update(
+            comment_context(request=self.request, article=article, shared=self.frame_mode)
+        )
         return context
 
 

@@ -248,3 +248,45 @@ def threads_html(article, *, roots: list[ThreadRoot], sort: str, comments_open: 
         safe_set_many(rendered, FRAGMENT_TIMEOUT)
         found.update(rendered)
     return "".join(found[root.key] for root in sorted_roots(roots, sort))
+
+
+def personalize(html: str, *, votes: dict[int, int], editable: Iterable[int]) -> str:
+    """The shared threads' HTML with one reader's own votes pressed and edit links added: what
+    comments.js does with /comments/me/, done on the server for a reader without the script.
+
+    Works on our own markup only: a comment's block runs from ``id="comment-N">`` to its
+    ``</footer>``, and neither can occur in reader text (quotes and ``<`` are escaped)."""
+    targets = sorted(set(votes) | set(editable))
+    if not targets:
+        return html
+    language = get_language() or ""
+    edit_label = escape(_labels(language)["edit"])
+    base = reverse("comments:detail", args=[1]).rsplit("1/", 1)[0]
+    editable = set(editable)
+    pressed = {
+        1: ('value="up" class="vote vote--up" aria-pressed="false"',
+            'value="clear" class="vote vote--up" aria-pressed="true"'),
+        -1: ('value="down" class="vote vote--down" aria-pressed="false"',
+             'value="clear" class="vote vote--down" aria-pressed="true"'),
+    }  # fmt: skip
+    blocks = []
+    for pk in targets:
+        start = html.find(f' id="comment-{pk}">')
+        end = html.find("</footer>", start) if start >= 0 else -1
+        if end >= 0:
+            blocks.append((start, end, pk))
+    parts: list[str] = []
+    position = 0
+    for start, end, pk in sorted(blocks):
+        block = html[start:end]
+        if votes.get(pk) in pressed:
+            old, new = pressed[votes[pk]]
+            block = block.replace(old, new, 1)
+        if pk in editable:
+            block += (
+                f' <a class="comment__edit" href="{base}{pk}/edit/" rel="nofollow">{edit_label}</a>'
+            )
+        parts += [html[position:start], block]
+        position = end
+    parts.append(html[position:])
+    return "".join(parts)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Article
 from comments.conf import comment_settings
@@ -185,6 +187,44 @@ def number_anchors(comments: list[Comment], article: Article) -> dict[int, str]:
 def thread_queryset(article: Article):
     """The article's whole comment table in render order: one indexed query."""
     return Comment.objects.for_article(article).thread_order().only(*_THREAD_FIELDS)
+
+
+@dataclass
+class ReaderState:
+    """One browser's own state on an article: its votes, the comments it may still edit, and
+    its comments waiting for a moderator."""
+
+    votes: dict[int, int] = field(default_factory=dict)
+    editable: list[int] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+
+
+def reader_state(*, article_id: int, sender: Sender) -> ReaderState:
+    """This browser's state on one article: two queries, none without the browser cookie."""
+    state = ReaderState()
+    if not sender.browser_key:
+        return state
+    state.votes = dict(
+        Vote.objects.filter(
+            comment__article_id=article_id, voter_key=sender.browser_key
+        ).values_list("comment_id", "value")
+    )
+    since = timezone.now() - timedelta(seconds=comment_settings.EDIT_WINDOW)
+    own = (
+        Comment.objects.filter(
+            article_id=article_id,
+            author_key=sender.browser_key,
+            status__in=[Comment.Status.VISIBLE, Comment.Status.HELD],
+        )
+        .filter(Q(created_at__gte=since) | Q(status=Comment.Status.HELD))
+        .only("id", "status", "created_at", "author_key", "article_id")
+    )
+    for comment in own:
+        if can_author_change(comment, sender):
+            state.editable.append(comment.pk)
+        if comment.status == Comment.Status.HELD:
+            state.held.append(comment.pk)
+    return state
 
 
 def comment_sort(request: HttpRequest) -> str:

@@ -7,8 +7,6 @@ without JavaScript through the same forms and services.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,7 +14,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,9 +23,15 @@ from comments.conf import comment_settings
 from comments.forms import CommentForm, EditForm, ModerateForm, ReportForm, VoteForm
 from comments.fragments import render_nodes
 from comments.identity import Sender
-from comments.models import Comment, Vote
+from comments.models import Comment
 from comments.services import CommentError
-from comments.threads import NEUTRAL_VIEWER, Viewer, build_threads, number_anchors
+from comments.threads import (
+    NEUTRAL_VIEWER,
+    Viewer,
+    build_threads,
+    number_anchors,
+    reader_state,
+)
 from config.fetch_metadata import cross_origin_protected
 
 
@@ -385,26 +388,14 @@ def me(request: HttpRequest, article_id: int) -> JsonResponse:
     """This browser's own state on an article, for the page script to apply to the shared page:
     its votes, the comments it may still edit, and those waiting for a moderator. Two queries;
     none for a browser without the cookie. Never stored by any cache."""
-    sender = Sender.peek(request)
-    state: dict = {"votes": {}, "editable": [], "held": []}
-    if sender.browser_key:
-        votes = Vote.objects.filter(
-            comment__article_id=article_id, voter_key=sender.browser_key
-        ).values_list("comment_id", "value")
-        state["votes"] = {str(comment_id): value for comment_id, value in votes}
-        since = timezone.now() - timedelta(seconds=comment_settings.EDIT_WINDOW)
-        own = Comment.objects.filter(
-            article_id=article_id,
-            author_key=sender.browser_key,
-            status__in=[Comment.Status.VISIBLE, Comment.Status.HELD],
-        ).filter(Q(created_at__gte=since) | Q(status=Comment.Status.HELD))
-        for comment in own.only("id", "status", "created_at", "author_key", "article_id"):
-            if services.can_author_change(comment, sender):
-                state["editable"].append(
-                    {"id": comment.pk, "url": reverse("comments:edit", args=[comment.pk])}
-                )
-            if comment.status == Comment.Status.HELD:
-                state["held"].append(comment.pk)
-    response = JsonResponse(state)
+    state = reader_state(article_id=article_id, sender=Sender.peek(request))
+    payload = {
+        "votes": {str(comment_id): value for comment_id, value in state.votes.items()},
+        "editable": [
+            {"id": pk, "url": reverse("comments:edit", args=[pk])} for pk in state.editable
+        ],
+        "held": state.held,
+    }
+    response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-store"
     return response

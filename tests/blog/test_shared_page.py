@@ -279,3 +279,20 @@ def test_article_page_queries_do_not_grow_with_the_comments(article):
     large = counts()
     assert small == large
     assert small[1] == 1 and small[2] <= 4
+
+
+def test_a_personal_page_reuses_the_shared_frame_and_threads_and_leaks_nothing(article):
+    url = article.get_absolute_url()
+    Client().get(url)  # frame and fragments cached by a shared read
+    comment = Comment.objects.filter(article=article).first()
+    browser = reader("192.0.2.70")  # no script: its page is rendered with its state in it
+    browser.post(reverse("comments:vote", args=[comment.pk]), {"value": "up"})
+    before = fragments.stats["rendered"]
+    html = browser.get(url).content.decode()
+    assert fragments.stats["rendered"] - before == 1  # only the thread the vote changed
+    assert "投票しました。" in html  # its flash message
+    assert html.count('aria-pressed="true"') == 1
+    # The next reader gets the shared page: no message, no pressed vote.
+    shared = Client().get(url).content.decode()
+    assert "投票しました。" not in shared and 'aria-pressed="true"' not in shared
+    assert "<!--kiji:" not in html and "<!--kiji:" not in shared

@@ -252,7 +252,10 @@ class Command(BaseCommand):
         behind = report["scenarios"].get("7. nginx: hot article")
         static = report["scenarios"].get("7b. nginx: static copy")
         self.stdout.write("")
-        self.stdout.write(f"Stale reads after a write (mixed): {mixed['stale_reads']}")
+        self.stdout.write(
+            f"Stale reads after a write (mixed): writer {mixed['stale_writer']}, "
+            f"new reader {mixed['stale_observer']}  (target 0)"
+        )
         for example in mixed["stale_examples"]:
             self.stdout.write(f"  {example}")
         for failure in mixed["failures"][:5]:
