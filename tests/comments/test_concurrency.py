@@ -75,7 +75,11 @@ def test_concurrent_vote_stuffing_from_one_client_counts_once_per_browser():
     outcomes = run_concurrently(
         [(lambda n=n: _vote_or_refusal(comment, sender(browser=f"new{n}"))) for n in range(20)]
     )
-    assert outcomes.count("address_limit") == 16
+    # 20 concurrent presses from one address: the per-comment cap refuses 16 of them; when they
+    # all land in one minute the per-address action rate may refuse some first. Either way
+    # exactly 4 more count (5 with the first browser's).
+    refused = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    assert len(refused) == 16 and set(refused) <= {"address_limit", "rate_limited"}
     comment.refresh_from_db()
     assert (comment.upvotes, comment.downvotes) == (5, 0)
     assert Vote.objects.filter(comment=comment).count() == 5

@@ -55,8 +55,8 @@ def test_second_process_sees_the_first_process_comment_and_is_limited():
         return result.stdout.strip()
 
     assert post("一つ目のプロセスから", "browser-a") == "accepted"
-    # Another process (another worker or host), another browser, same address: too soon.
-    assert post("二つ目のプロセスから", "browser-b") == "refused rate_limited"
+    # Another process (another worker or host), the same browser: too soon.
+    assert post("二つ目のプロセスから", "browser-a") == "refused rate_limited"
     assert Comment.objects.filter(article=article).count() == 1
 
 

@@ -82,10 +82,7 @@ def test_settings_select_the_redis_cache(redis_url):
         "from django.conf import settings; print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
         redis_url,
     )
-    assert (
-        backend
-        == "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db"
-    )
+    assert backend == "config.cache.ResilientRedisCache django.contrib.sessions.backends.cached_db"
 
 
 def test_two_processes_share_the_cache(redis_url):
