@@ -296,3 +296,10 @@ def test_a_personal_page_reuses_the_shared_frame_and_threads_and_leaks_nothing(a
     shared = Client().get(url).content.decode()
     assert "投票しました。" not in shared and 'aria-pressed="true"' not in shared
     assert "<!--kiji:" not in html and "<!--kiji:" not in shared
+
+
+def test_every_page_with_vote_buttons_has_the_form_they_name(article):
+    comment = Comment.objects.filter(article=article, parent__isnull=True).first()
+    for url in [article.get_absolute_url(), reverse("comments:detail", args=[comment.pk])]:
+        html = Client().get(url).content.decode()
+        assert 'form="vf"' in html and html.count('<form id="vf" method="post"') == 1, url
