@@ -24,6 +24,7 @@ help:
 	@echo "make upgrade - install, check --deploy, migrate, collectstatic (before a reload)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make format - ruff format + autofix"
+	@echo "make screenshots - retake the README's pictures (docs/screenshots/) with Chromium"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (UPGRADE=1: newest versions)"
 	@echo "make backup - write var/backups/kiji-YYYYmmdd-HHMMSS.tar.gz (pg_dump + media, mode 0600)"
 	@echo "make restore FILE=var/backups/kiji-….tar.gz - restore into an empty database"
@@ -106,6 +107,12 @@ test: install-dev messages lint
 .PHONY: test-compat
 test-compat: install-dev messages
 	KIJI_WPIMPORT_COMPAT=1 $(BIN)/pytest tests/wpimport/compat $(PYTEST_ARGS)
+
+# The README's pictures (docs/screenshots/*.jpg): one browser test over the demo content of
+# `make run`, with the browser tests' Chromium and fonts (see "What make test needs").
+.PHONY: screenshots
+screenshots: install-dev messages
+	KIJI_SCREENSHOTS=1 $(BIN)/pytest tests/screenshots
 
 backup: install
 	$(MANAGE) backup
