@@ -70,4 +70,12 @@ def sync_role_permissions(*, using: str = "default", **kwargs) -> None:
                 .filter(content_type__app_label=app_label, codename=codename)
                 .values_list("pk", flat=True)
             )
-        group.permissions.set(wanted)
+        # Through the same database as the reads (post_migrate runs once per database; the
+        # related manager would write wherever the router sends writes).
+        links = Group.permissions.through.objects.using(using).filter(group=group)
+        current = set(links.values_list("permission_id", flat=True))
+        links.exclude(permission_id__in=wanted).delete()
+        Group.permissions.through.objects.using(using).bulk_create(
+            Group.permissions.through(group_id=group.pk, permission_id=permission_id)
+            for permission_id in wanted - current
+        )
