@@ -31,7 +31,7 @@ help:
 
 # No pip inside .venv: uv installs everything (a venv without pip is made in a blink).
 $(BIN)/python:
-	$(PYTHON) -m venv --without-pip $(VENV)
+	@$(PYTHON) -m venv --without-pip $(VENV)
 
 # uv, pinned, put into .venv by the system's pip (pip >= 22.3 can target another environment);
 # without one, .venv gets its own pip first. -qq keeps warnings about local mirrors quiet.
@@ -43,12 +43,14 @@ $(UV): | $(BIN)/python
 # Only the locked dependencies are installed: the project itself runs from the checkout
 # (manage.py), so nothing is built (no setuptools) and every install is the same code.
 $(VENV)/.installed: requirements.lock | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
-	touch $@
+	@echo "Installing requirements.lock into .venv (uv)…"
+	@$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
-	touch $@ $(VENV)/.installed
+	@echo "Installing requirements-dev.lock into .venv (uv)…"
+	@$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
