@@ -59,7 +59,7 @@ SITE_VERSION_TRIGGERS = (
     "blog_sidebarblock_site",
 )
 CACHE_TIMEOUT = 60 * 60  # versions make entries obsolete; the timeout only frees memory
-GZIP_LEVEL = 6
+GZIP_LEVEL = 5  # 449 KB of HTML: level 5 ≈ 2.9 ms and 39 KB, level 6 ≈ 3.9 ms and 37 KB
 
 _VERSIONS_SQL = """
 SELECT

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models.functions import MD5
 from django.template import engines
 from django.urls import reverse
 from django.utils import formats
@@ -39,28 +38,11 @@ from comments.models import Comment
 logger = logging.getLogger("kiji.cache")
 
 # Bump when the thread template or its inputs change shape: old fragments are then unused.
-MARKUP_VERSION = "t4"
+MARKUP_VERSION = "t5"
 FRAGMENT_TIMEOUT = 24 * 3600  # keys change with the data; the timeout only frees memory
 
 # Rendering statistics of this process, for tests and benchmarks (threads rendered).
 stats = {"rendered": 0}
-
-_KEY_FIELDS = (
-    "id",
-    "parent_id",
-    "tree_id",
-    "level",
-    "number",
-    "status",
-    "author_name",
-    "tripcode",
-    "poster_id",
-    "upvotes",
-    "downvotes",
-    "created_at",
-    "edited_at",
-    "hidden_reason",
-)
 
 
 @functools.lru_cache(maxsize=8)
@@ -178,14 +160,33 @@ class ThreadRoot:
     key: str
 
 
+# One row per top-level thread: the root's own columns (for sorting) and a digest of every
+# column the thread's markup shows, rows in render order, so PostgreSQL does the hashing and
+# only one row per thread crosses the wire.
+_THREAD_DIGESTS_SQL = """
+SELECT tree_id,
+       min(id) FILTER (WHERE parent_id IS NULL),
+       min(created_at) FILTER (WHERE parent_id IS NULL),
+       min(upvotes) FILTER (WHERE parent_id IS NULL),
+       min(downvotes) FILTER (WHERE parent_id IS NULL),
+       md5(string_agg(
+           concat_ws(chr(31), id, coalesce(parent_id, 0), level, number, status, author_name,
+                     tripcode, poster_id, upvotes, downvotes,
+                     extract(epoch FROM created_at), coalesce(extract(epoch FROM edited_at), 0),
+                     hidden_reason, md5(body)),
+           chr(30) ORDER BY lft))
+  FROM comments_comment
+ WHERE article_id = %s
+ GROUP BY tree_id
+HAVING bool_or(parent_id IS NULL)
+ ORDER BY tree_id
+"""
+
+
 def thread_roots(article, *, comments_open: bool) -> list[ThreadRoot]:
     """The article's top-level threads with their fragment keys, in posting order (1 query)."""
-    rows = (
-        Comment.objects.for_article(article)
-        .thread_order()
-        .annotate(body_md5=MD5("body"))
-        .values_list(*_KEY_FIELDS, "body_md5")
-    )
+    from django.db import connections, router
+
     settings_part = repr(
         (
             MARKUP_VERSION,
@@ -196,24 +197,20 @@ def thread_roots(article, *, comments_open: bool) -> list[ThreadRoot]:
             bool(comments_open),
         )
     )
-    roots: list[ThreadRoot] = []
-    digest = None
-    for row in rows:
-        if row[1] is None:  # a top-level comment starts a new tree
-            if digest is not None:
-                roots[-1].key = "kiji:thread:" + digest.hexdigest()
-            digest = hashlib.sha256(settings_part.encode())
-            roots.append(
-                ThreadRoot(
-                    tree_id=row[2], root_id=row[0], created_at=row[11], upvotes=row[9],
-                    downvotes=row[10], key="",
-                )
-            )  # fmt: skip
-        if digest is not None:
-            digest.update(repr(row).encode())
-    if digest is not None and roots:
-        roots[-1].key = "kiji:thread:" + digest.hexdigest()
-    return roots
+    with connections[router.db_for_read(Comment)].cursor() as cursor:
+        cursor.execute(_THREAD_DIGESTS_SQL, [article.pk])
+        rows = cursor.fetchall()
+    return [
+        ThreadRoot(
+            tree_id=tree_id,
+            root_id=root_id,
+            created_at=created_at,
+            upvotes=upvotes,
+            downvotes=downvotes,
+            key="kiji:thread:" + hashlib.sha256(f"{settings_part}|{digest}".encode()).hexdigest(),
+        )
+        for tree_id, root_id, created_at, upvotes, downvotes, digest in rows
+    ]
 
 
 def sorted_roots(roots: list[ThreadRoot], sort: str) -> list[ThreadRoot]:
