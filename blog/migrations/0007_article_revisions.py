@@ -13,11 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='article',
-            name='comment_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='comment count'),
-        ),
         migrations.CreateModel(
             name='ArticleRevision',
             fields=[

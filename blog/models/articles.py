@@ -144,7 +144,7 @@ class Article(models.Model):
     comments_open = models.BooleanField(_("comments open"), default=True)
     # Visible comments, kept by comments.services in the same transaction as each change, so
     # lists show counts without a join or a count per article.
-    comment_count = models.PositiveIntegerField(_("comment count"), default=0, editable=False)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     legacy_slug = models.CharField(
         _("legacy slug"),
         max_length=200,
