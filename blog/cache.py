@@ -11,8 +11,10 @@ page uses (``cache_params``; any other parameter never creates an entry), its la
 
 - the article's version (``blog_articleversion``, article pages), which database triggers bump
   on every change to the article row and to any of its comments;
-- the site version (``blog_siteversion``), which triggers bump when articles, categories or the
-  visibility of any comment change, since lists, sidebars and counts show those;
+- the site version (``blog_siteversion`` row 1), which triggers bump when articles,
+  categories, tags, sources, images or site settings change, since lists and sidebars show
+  those; and the comments version (row 2, comments migration 0005), bumped when a comment is
+  posted, changes visibility or text, or an article's comment count changes;
 - the newest publish time that has come, so a scheduled article appears the moment its time
   comes, without a cron job and without any write.
 
@@ -55,6 +57,7 @@ SITE_VERSION_TRIGGERS = (
     "taggit_taggeditem_site",
     "comments_comment_site_insert_delete",
     "comments_comment_site_update",
+    "blog_article_comments_update",  # comments migration 0005: the comments version
     "blog_sitesettings_site",  # migration blog 0008: the site-wide notice and sidebar blocks
     "blog_sidebarblock_site",
 )
@@ -64,6 +67,7 @@ GZIP_LEVEL = 5  # 449 KB of HTML: level 5 ≈ 2.9 ms and 39 KB, level 6 ≈ 3.9 
 _VERSIONS_SQL = """
 SELECT
     (SELECT version FROM blog_siteversion WHERE id = 1),
+    (SELECT coalesce(max(version), 0) FROM blog_siteversion WHERE id = 2),
     (SELECT max(published_at) FROM blog_article WHERE status = 'published' AND published_at <= now()),
     (SELECT coalesce(v.version, 0) FROM blog_article a
        LEFT JOIN blog_articleversion v ON v.article_id = a.id
@@ -87,7 +91,8 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 
 def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple | None:
-    """(site version, newest visible publish time, article version) in one query.
+    """(site version, comments version, newest visible publish time, article version) in one
+    query.
 
     None for an article readers cannot see (the view then answers 404 as usual).
     """
@@ -95,10 +100,11 @@ def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple 
 
     with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(_VERSIONS_SQL, {"article": article_id or 0})
-        site_version, newest, article_version = cursor.fetchone()
+        site_version, comments_version, newest, article_version = cursor.fetchone()
     if article_id is not None and article_version is None:
         return None
-    return site_version, newest.isoformat() if isinstance(newest, datetime) else "", article_version
+    newest_text = newest.isoformat() if isinstance(newest, datetime) else ""
+    return site_version, comments_version, newest_text, article_version
 
 
 def page_key(request: HttpRequest, versions: tuple, params: tuple[str, ...] = ()) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -84,20 +85,47 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
 # Where the comment threads go in the cached page frame (see ArticleDetailView.get).
 THREADS_MARKER = "<!--kiji:comment-threads-->"
 MESSAGES_MARKER = "<!--kiji:messages-->"
+SIDEBAR_MARKER = "<!--kiji:sidebar-->"
+COUNT_MARKER = "<!--kiji:comment-count-->"
 FRAME_TIMEOUT = 60 * 60
+# Frames rendered by this process, for tests and benchmarks.
+stats = {"frames": 0}
+_SIDEBAR = "{% load blog_tags %}{% sidebar %}"
+_COUNT = (
+    "{% load i18n %}{% blocktranslate count counter=count %}{{ counter }} comment"
+    "{% plural %}{{ counter }} comments{% endblocktranslate %}"
+)
 
 
 def frame_key(article: Article, versions: tuple, sort: str) -> str:
-    """Key of an article page without its threads: the versions of everything around it
-    (site version, newest publish time) and every column of the article row itself."""
+    """Key of an article page without its threads, sidebar and comment count: the site version
+    and newest publish time (what is around the article) and the article row itself. Comments
+    do not change it (they have their own version, which keys the sidebar)."""
+    site_version, _comments_version, newest, *_rest = (*versions, None, None, None, None)
     deferred = article.get_deferred_fields()  # never read them here: each costs a query
     row = [
         getattr(article, field.attname)
         for field in Article._meta.concrete_fields
-        if field.attname not in deferred and not field.attname.startswith("search_")
+        if field.attname not in deferred
+        and not field.attname.startswith("search_")
+        and field.attname != "comment_count"
     ]
-    raw = repr((article.pk, versions[:2], sort, get_language(), row))
+    raw = repr(
+        (article.pk, site_version, newest, sort, get_language(), article.comment_count > 0, row)
+    )
     return "kiji:frame:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def shared_sidebar(request: HttpRequest, versions: tuple) -> str:
+    """The sidebar every page shows, rendered once per site and comments version."""
+    key = (
+        "kiji:sidebar:" + hashlib.sha256(repr((versions[:3], get_language())).encode()).hexdigest()
+    )
+    html = safe_get(key)
+    if html is None:
+        html = engines["django"].from_string(_SIDEBAR).render({}, request)
+        safe_set(key, html, FRAME_TIMEOUT)
+    return html
 
 
 class ArticleDetailView(CachedPageMixin, DetailView):
@@ -142,6 +170,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         if frame is None:
             response = self.render_to_response(self.get_context_data(object=article))
             frame = response.render().content.decode()
+            stats["frames"] += 1
             safe_set(key, frame, FRAME_TIMEOUT)
         threads = threads_html(article, roots=roots, sort=sort, comments_open=comments_open)
         messages = ""
@@ -151,7 +180,13 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             state = reader_state(article_id=article.pk, sender=Sender.peek(request))
             threads = personalize(threads, votes=state.votes, editable=state.editable)
             messages = render_to_string("includes/_messages.html", request=request)
-        html = frame.replace(MESSAGES_MARKER, messages, 1).replace(THREADS_MARKER, threads, 1)
+        count = engines["django"].from_string(_COUNT).render({"count": article.comment_count})
+        html = (
+            frame.replace(MESSAGES_MARKER, messages, 1)
+            .replace(COUNT_MARKER, count, 1)
+            .replace(THREADS_MARKER, threads, 1)
+            .replace(SIDEBAR_MARKER, shared_sidebar(request, versions), 1)
+        )
         return HttpResponse(html)
 
     def get_context_data(self, **kwargs) -> dict:

@@ -303,3 +303,27 @@ def test_every_page_with_vote_buttons_has_the_form_they_name(article):
     for url in [article.get_absolute_url(), reverse("comments:detail", args=[comment.pk])]:
         html = Client().get(url).content.decode()
         assert 'form="vf"' in html and html.count('<form id="vf" method="post"') == 1, url
+
+
+def test_a_new_comment_re_renders_its_thread_and_the_sidebar_not_the_article(article):
+    from blog import views
+
+    url = article.get_absolute_url()
+    Client().get(url)
+    frames, threads = views.stats["frames"], fragments.stats["rendered"]
+    posted = Client(REMOTE_ADDR="198.51.100.80").post(
+        reverse("comments:post", args=[article.pk]),
+        {"body": "サイドバーにも出る新しいコメント"},
+        **JSON,
+    )
+    assert posted.status_code == 201
+    html = Client().get(url).content.decode()
+    assert views.stats["frames"] == frames  # the article around the comments is reused
+    assert fragments.stats["rendered"] - threads == 1  # the new thread
+    assert html.count("サイドバーにも出る新しいコメント") == 2  # in its thread and the sidebar
+    assert "コメント 7件" in html  # the heading counts it
+    # An edit of the article itself renders a new frame.
+    Article = type(article)
+    Article.objects.filter(pk=article.pk).update(title="改題")
+    assert "改題" in Client().get(url).content.decode()
+    assert views.stats["frames"] == frames + 1
