@@ -235,3 +235,29 @@ def test_a_pasted_image_asks_for_alt_text_and_goes_through_the_library(
     image = Image.objects.get(title="着艦するF-35B")
     assert image.credit == "米海兵隊"
     expect(body.locator("figure img")).to_have_attribute("src", image.url)
+
+
+def test_sources_are_put_in_order_by_moving_rows(new_context, live_server, log_in):
+    from playwright.sync_api import expect
+
+    from tests.factories import SourceFactory
+
+    article = ArticleFactory(title="参考の順番")
+    for order, title in enumerate(["一番目の参考", "二番目の参考", "三番目の参考"], start=1):
+        SourceFactory(article=article, title=title, order=order)
+    context = new_context("editor")
+    log_in(context, editor())
+    page = context.new_page()
+    page.goto(live_server.url + f"/admin/blog/article/{article.pk}/change/")
+    rows = page.locator("#sources-group tbody tr.has_original")
+    expect(rows).to_have_count(3)
+    # The third row to the top, with the row's own "move to first position" control.
+    rows.nth(2).locator(".move-begin").click()
+    expect(rows.nth(0).locator("input[name$='-title']")).to_have_value("三番目の参考")
+    page.get_by_role("button", name="保存して編集を続ける").first.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert list(article.sources.order_by("order", "id").values_list("title", flat=True)) == [
+        "三番目の参考",
+        "一番目の参考",
+        "二番目の参考",
+    ]
