@@ -75,6 +75,12 @@ def test_every_save_keeps_a_revision_with_who_and_when(client, written):
     assert "タイトル を変更しました" in page or "タイトル" in page
 
 
+def test_the_history_page_leads_to_the_revisions(client, written):
+    page = client.get(reverse("admin:blog_article_history", args=[written.pk])).content.decode()
+    assert reverse("admin:blog_article_revisions", args=[written.pk]) in page
+    assert "以前の版に戻せます" in page
+
+
 def test_saving_an_unchanged_form_adds_no_revision(client, written):
     count = written.revisions.count()
     save(
