@@ -23,6 +23,7 @@ from blog.admin.revisions import (
 )
 from blog.admin.tags import parse_tag_string
 from blog.models import Article
+from blog.models.revisions import ArticleRevision
 
 LIST_LIMIT = 200
 AUTOSAVE_FIELDS = ("title", "lead", "summary", "body", "notice", "tags")
@@ -73,6 +74,23 @@ class ArticleRevisionsMixin:
         """Keep the state just saved, with the admin's change message as its comment."""
         message = self.construct_change_message(request, form, formsets, add=not change)
         record_revision(article=form.instance, user=request.user, comment=json.dumps(message))
+
+    def pending_autosave(self, article: Article) -> ArticleRevision | None:
+        """The article's autosave revision when it is newer than its last saved revision (text
+        typed somewhere and never saved: another browser, a crash), else None."""
+        latest = (
+            article.revisions.select_related("revision", "revision__user")
+            .order_by("-revision_id")
+            .first()
+        )
+        return latest if latest is not None and latest.autosave else None
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and request.method == "GET":
+            extra_context["pending_autosave"] = self.pending_autosave(article)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # --- Pages --------------------------------------------------------------------------------
 

@@ -100,3 +100,21 @@ def test_the_form_carries_the_autosave_configuration(client):
     assert reverse("admin:blog_article_autosave", args=[article.pk]) in change
     add = client.get(reverse("admin:blog_article_add")).content.decode()
     assert 'data-key="article:add"' in add and "js/admin/autosave.js" in add
+
+
+def test_an_autosave_never_saved_is_pointed_out_on_the_form_until_the_next_save(client):
+    client.force_login(editor(username="henshu"))
+    article = ArticleFactory(title="保存済み")
+    change = reverse("admin:blog_article_change", args=[article.pk])
+    assert "自動保存されたまま" not in client.get(change).content.decode()
+    autosave(client, article, title="別のパソコンで打ちかけ", body="<p>途中</p>")
+    page = client.get(change).content.decode()
+    assert "自動保存されたまま、保存されていません" in page and "henshu" in page
+    entry = article.revisions.get(autosave=True)
+    assert f"?old={entry.revision_id}&amp;new=current" in page
+    # Restoring it from the diff view makes it the article's text; the notice goes away.
+    restore = reverse("admin:blog_article_revision_restore", args=[article.pk, entry.revision_id])
+    client.post(restore)
+    article.refresh_from_db()
+    assert article.title == "別のパソコンで打ちかけ"
+    assert "自動保存されたまま" not in client.get(change).content.decode()
