@@ -68,16 +68,10 @@ messages: install
 # Quiet: migrations and static files print only errors; the last block says where to go and
 # how to log in. gunicorn then logs only warnings and the requests it serves, with two workers
 # unless WEB_CONCURRENCY says otherwise (five booting at once slow a laptop's first page).
-# collectstatic needs no database, so it runs beside migrate and bootstrap (its own
-# DATABASE_URL only keeps it from joining the embedded server); gunicorn waits for it.
+# One process does it all (config/run.py), so the embedded PostgreSQL starts once.
 run: export HTTPS = 0
 run: install messages
-	@DATABASE_URL="postgresql://kiji@/kiji?host=/nonexistent" \
-	  $(MANAGE) collectstatic --noinput --verbosity 0 & static=$$!; \
-	  $(MANAGE) migrate --noinput --verbosity 0 && $(MANAGE) bootstrap --banner; status=$$?; \
-	  wait $$static && exit $$status
-	@GUNICORN_LOG_LEVEL=warning WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
-	  $(BIN)/gunicorn config.wsgi --config deploy/gunicorn.conf.py
+	@GUNICORN_LOG_LEVEL=warning WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/python -m config.run
 
 # Production-style serving: settings come only from the environment (see deploy/kiji.env.example).
 serve: install messages
