@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -116,6 +117,11 @@ def frame_key(article: Article, versions: tuple, sort: str) -> str:
     return "kiji:frame:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+@functools.cache
+def _compiled(source: str):
+    return engines["django"].from_string(source)
+
+
 def shared_sidebar(request: HttpRequest, versions: tuple) -> str:
     """The sidebar every page shows, rendered once per site and comments version."""
     key = (
@@ -123,7 +129,7 @@ def shared_sidebar(request: HttpRequest, versions: tuple) -> str:
     )
     html = safe_get(key)
     if html is None:
-        html = engines["django"].from_string(_SIDEBAR).render({}, request)
+        html = _compiled(_SIDEBAR).render({}, request)
         safe_set(key, html, FRAME_TIMEOUT)
     return html
 
@@ -180,7 +186,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             state = reader_state(article_id=article.pk, sender=Sender.peek(request))
             threads = personalize(threads, votes=state.votes, editable=state.editable)
             messages = render_to_string("includes/_messages.html", request=request)
-        count = engines["django"].from_string(_COUNT).render({"count": article.comment_count})
+        count = _compiled(_COUNT).render({"count": article.comment_count})
         html = (
             frame.replace(MESSAGES_MARKER, messages, 1)
             .replace(COUNT_MARKER, count, 1)
