@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,12 @@ def test_a_bad_value_stops_the_start_with_its_name(tmp_path):
     assert "KIJI_COMMENTS_MAX_LENGTH must be a whole number, not 'lots'" in result.stderr
 
 
-def test_the_readme_lists_every_setting():
+def test_the_readme_lists_every_setting_with_its_default():
+    """Names and defaults, not the wording (which the apps' docs own)."""
     readme = (ROOT / "README.md").read_text()
-    assert markdown_table() in readme, "README is stale: python -m config.env_settings"
+    listed = set(re.findall(r"^\| `((?:KIJI_COMMENTS|KIJI_IMAGES)_\w+)` \|", readme, re.M))
+    hint = "README is stale: paste `.venv/bin/python -m config.env_settings` into it"
+    assert listed == set(defaults()), hint
+    for row in markdown_table().splitlines()[2:]:
+        name_and_default = " | ".join(row.split(" | ")[:2])
+        assert name_and_default in readme, f"{hint} ({name_and_default})"
