@@ -1,6 +1,7 @@
 """Mark search matches in text shown to readers: escape everything, then wrap matches in <mark>.
 
-Matching happens on the normalised form (NFKC, lower case) so "nato" marks "ＮＡＴＯ"; each
+Matching happens on the normalised form (NFKC, lower case, katakana as hiragana) so "nato"
+marks "ＮＡＴＯ" and "ふりげーと" marks "フリゲート"; each
 normalised character remembers which original character it came from, and the marks are put
 around the original text.
 """
@@ -14,6 +15,8 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from blog.search.text import KANA_FOLD
+
 EXCERPT_LENGTH = 120
 # Characters of context kept before the first match.
 EXCERPT_LEAD_IN = 30
@@ -21,14 +24,15 @@ EXCERPT_LEAD_IN = 30
 
 @lru_cache(maxsize=8192)
 def _fold(char: str) -> str:
-    """One character as the index sees it (NFKC, lower case); cached, texts repeat characters."""
-    return unicodedata.normalize("NFKC", char).lower()
+    """One character as the index sees it (NFKC, lower case, kana folded); cached, texts
+    repeat characters."""
+    return unicodedata.normalize("NFKC", char).lower().translate(KANA_FOLD)
 
 
 def _fold_text(text: str) -> str:
     """``text`` folded character by character; at C speed when it is NFKC already (usual)."""
     if unicodedata.is_normalized("NFKC", text):
-        return text.lower()
+        return text.lower().translate(KANA_FOLD)
     return "".join(map(_fold, text))
 
 

@@ -9,7 +9,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from blog.models import Article
 from blog.models.articles import SEARCH_FIELDS
 from blog.search.highlight import excerpt, highlight
-from blog.search.text import html_to_text, normalize, term_grams
+from blog.search.text import KANA_FOLD, html_to_text, normalize, term_grams
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -68,15 +68,45 @@ def parse_query(raw: str) -> list[str]:
     return terms
 
 
+# Tag names folded in SQL the way normalize() folds text in Python: NFKC, lower case (tag names
+# are ASCII after NFKC in practice, where PostgreSQL's lower() agrees with Python's), katakana as
+# hiragana.
+_KATAKANA = "".join(map(chr, KANA_FOLD))
+_HIRAGANA = "".join(map(chr, KANA_FOLD.values()))
+
+
+def tagged_sql(term: str) -> tuple[str, list]:
+    """SQL true for an article carrying a tag whose folded name contains ``term``.
+
+    The tagged ids are an uncorrelated ARRAY (computed once per query), so ``id = ANY(...)`` is
+    a primary-key index condition the planner ORs with the n-gram index: tags are few, and a
+    tag-only match never costs a scan of the articles.
+    """
+    sql = (
+        "blog_article.id = ANY(ARRAY("
+        "SELECT tagged.object_id FROM taggit_taggeditem AS tagged"
+        " JOIN taggit_tag AS tag ON tag.id = tagged.tag_id"
+        " WHERE tagged.content_type_id = (SELECT id FROM django_content_type"
+        " WHERE app_label = 'blog' AND model = 'article')"
+        " AND strpos(translate(lower(normalize(tag.name, NFKC)), %s, %s), %s) > 0))"
+    )
+    return sql, [_KATAKANA, _HIRAGANA, term]
+
+
 def candidates(terms: Sequence[str]) -> QuerySet[Article]:
-    """Published articles whose n-grams include every term's: all matches, and for terms of
-    three or more characters possibly a few articles holding the n-grams but not the term.
+    """Published articles whose n-grams include every term's, or carrying a tag whose name
+    holds it: all matches, and for terms of three or more characters possibly a few articles
+    holding the n-grams but not the term.
 
     One- and two-character terms are single index elements, so for them a candidate is a match.
     """
     articles = Article.objects.published()
     for term in terms:
-        articles = articles.filter(search_grams__contains=term_grams(term))
+        tagged, params = tagged_sql(term)
+        articles = articles.filter(
+            Q(search_grams__contains=term_grams(term))
+            | Q(RawSQL(tagged, params, output_field=BooleanField()))
+        )
     return articles
 
 
@@ -135,8 +165,12 @@ def ranked_page_sql(terms: Sequence[str], *, offset: int, limit: int) -> tuple[s
 
     confirmed = []
     for term in long_terms:
-        confirmed.append("(strpos(search_head, %s) > 0 OR strpos(search_text, %s) > 0)")
-        params += [term, term]
+        tagged, tagged_params = tagged_sql(term)
+        tagged = tagged.replace("blog_article.id", "candidate.id", 1)
+        confirmed.append(
+            f"(strpos(search_head, %s) > 0 OR strpos(search_text, %s) > 0 OR {tagged})"
+        )
+        params += [term, term, *tagged_params]
     where = f"WHERE {' AND '.join(confirmed)}" if confirmed else ""
 
     title_hits = " + ".join("(strpos(search_title, %s) > 0)::int" for _ in terms)
