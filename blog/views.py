@@ -88,6 +88,7 @@ THREADS_MARKER = "<!--kiji:comment-threads-->"
 MESSAGES_MARKER = "<!--kiji:messages-->"
 SIDEBAR_MARKER = "<!--kiji:sidebar-->"
 COUNT_MARKER = "<!--kiji:comment-count-->"
+VERSION_MARKER = "kiji-live-version"  # inside an attribute: the page's article version
 FRAME_TIMEOUT = 60 * 60
 # Frames rendered by this process, for tests and benchmarks.
 stats = {"frames": 0}
@@ -190,6 +191,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         html = (
             frame.replace(MESSAGES_MARKER, messages, 1)
             .replace(COUNT_MARKER, count, 1)
+            .replace(VERSION_MARKER, str(versions[3] if len(versions) > 3 else 0), 1)
             .replace(THREADS_MARKER, threads, 1)
             .replace(SIDEBAR_MARKER, shared_sidebar(request, versions), 1)
         )
@@ -209,6 +211,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             related=related_articles(article, [tag.pk for tag in tags]),
             comment_threads_html=mark_safe(THREADS_MARKER),
             page_frame=self.frame_mode,
+            live_version=VERSION_MARKER if self.frame_mode else 0,
         )
         context.update(
             comment_context(request=self.request, article=article, shared=self.frame_mode)

@@ -42,6 +42,9 @@ KIJI_COMMENTS_VOTE_ADDRESS_WINDOW (86400)
 KIJI_COMMENTS_DUPLICATE_WINDOW (600)
     Seconds during which the same body from the same browser on the same article is answered
     with the existing comment instead of a new one (double clicks never post twice).
+KIJI_COMMENTS_LIVE_INTERVAL (15)
+    Seconds between the article page's polls for new comments and vote counts while the tab is
+    visible (doubling up to two minutes while nothing changes).
 KIJI_COMMENTS_MAX_LINKS (2)
     Comments with more links than this are held for moderation.
 KIJI_COMMENTS_REPORT_HOLD_THRESHOLD (3)
@@ -94,6 +97,7 @@ DEFAULTS: dict[str, Any] = {
     "VOTE_ADDRESS_WINDOW": 86400,
     "DUPLICATE_WINDOW": 600,
     "MAX_LINKS": 2,
+    "LIVE_INTERVAL": 15,
     "REPORT_HOLD_THRESHOLD": 3,
     "REPORTS_PER_HOUR": 4,
     "REPORTS_PER_DAY": 15,

@@ -248,6 +248,7 @@ def comment_context(*, request: HttpRequest, article: Article, shared: bool) -> 
         "comment_form": CommentForm(),
         "comments_open": comments_open,
         "comment_max_depth": comment_settings.MAX_DEPTH,
+        "comment_live_interval": int(comment_settings.LIVE_INTERVAL) * 1000,
         "has_comment_threads": article.comment_count > 0,
     }
     if not shared:

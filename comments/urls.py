@@ -11,6 +11,7 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post, name="post"),
     path("feed/", LatestCommentsFeed(), name="feed"),
     path("me/<int:article_id>/", views.me, name="me"),
+    path("changes/<int:article_id>/", views.changes, name="changes"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/vote/", views.vote, name="vote"),

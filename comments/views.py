@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -399,3 +400,63 @@ def me(request: HttpRequest, article_id: int) -> JsonResponse:
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# At most this many new comments travel in one live update; more, and the page says to reload.
+LIVE_MAX_NEW = 20
+
+
+@require_GET
+def changes(request: HttpRequest, article_id: int) -> HttpResponse:
+    """What changed on an article since the page's version ``v``: the live thread's poll.
+
+    Nothing new: ``{"v": V}`` (a few bytes, one query). Otherwise the current version, the
+    comment count, every visible comment's vote counts and the shared markup of comments newer
+    than ``after`` (the highest id the page shows), computed once per version and ``after`` and
+    kept in the cache. Anonymous and the same for everyone, so shared caches may keep it as
+    briefly as the page itself.
+    """
+    from blog.cache import mark_shared, page_versions, safe_get, safe_set
+
+    since = request.GET.get("v", "")
+    after = request.GET.get("after", "0")
+    if not (since.isdigit() and after.isdigit()):
+        return JsonResponse({"ok": False, "message": _("Unknown version.")}, status=400)
+    versions = page_versions(request, article_id)
+    if versions is None:
+        return JsonResponse(
+            {"ok": False, "message": _("This article is not available.")}, status=404
+        )
+    current = versions[3]
+    if int(since) == current:
+        response = JsonResponse({"v": current})
+    else:
+        key = f"kiji:changes:{article_id}:{current}:{int(after)}:{get_language()}"
+        payload = safe_get(key)
+        if payload is None:
+            payload = _changes(article_id, current, int(after))
+            safe_set(key, payload, 600)
+        response = JsonResponse(payload)
+    mark_shared(response)
+    return response
+
+
+def _changes(article_id: int, current: int, after: int) -> dict:
+    visible = Comment.objects.visible().filter(article_id=article_id)
+    counts = {
+        str(pk): [up, down] for pk, up, down in visible.values_list("id", "upvotes", "downvotes")
+    }
+    new = list(
+        visible.filter(pk__gt=after)
+        .select_related("article", "parent")
+        .order_by("pk")[: LIVE_MAX_NEW + 1]
+    )
+    payload: dict = {"v": current, "count": len(counts), "counts": counts}
+    if len(new) > LIVE_MAX_NEW:
+        payload["reload"] = True
+        return payload
+    payload["new"] = [
+        {"id": comment.pk, "parent": comment.parent_id, "html": _render_node(comment)}
+        for comment in new
+    ]
+    return payload

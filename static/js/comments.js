@@ -70,7 +70,7 @@
     return template.content.firstElementChild;
   }
 
-  function insertComment(data) {
+  function insertComment(data, quiet) {
     var node = fromHTML(data.html);
     if (!node) return;
     var parentArticle = data.parent ? document.getElementById("comment-" + data.parent) : null;
@@ -100,7 +100,7 @@
     var article = node.querySelector("article.comment");
     if (article) {
       article.classList.add("comment--new");
-      article.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      if (!quiet) article.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
   }
 
@@ -119,6 +119,8 @@
         // A duplicate post answers with the existing comment, which may already be on the page.
         if (data.html && !document.getElementById("comment-" + data.id)) insertComment(data);
         if (data.html) addEditLink({ id: data.id, url: "/comments/" + data.id + "/edit/" });
+        if (data.html && data.created) setCount(shownCount() + 1);
+        remember(form);
         notice(form, data.message);
         form.querySelector("textarea[name=body]").value = "";
         if (form !== mainForm) form.remove();
@@ -294,6 +296,197 @@
     }
   });
 
+  // --- Remembered identity and sort, kept in this browser only (the page stays shared) ---------
+
+  function store(key, value) {
+    try { if (value) localStorage.setItem(key, value); else localStorage.removeItem(key); } catch (e) {}
+  }
+
+  function stored(key) {
+    try { return localStorage.getItem(key) || ""; } catch (e) { return ""; }
+  }
+
+  function remember(form) {
+    ["author_name", "email"].forEach(function (name) {
+      var field = form.querySelector("[name=" + name + "]");
+      if (field) store("kiji:" + name, field.value.trim());
+    });
+  }
+
+  function recall() {
+    if (mainForm) {
+      ["author_name", "email"].forEach(function (name) {
+        var field = mainForm.querySelector("[name=" + name + "]");
+        if (field && !field.value) field.value = stored("kiji:" + name);
+      });
+    }
+    section.querySelectorAll(".comments__sort a").forEach(function (link) {
+      link.addEventListener("click", function () {
+        store("kiji:sort", new URL(link.href, location.href).searchParams.get("sort") || "");
+      });
+    });
+    var current = section.querySelector("#comment-threads");
+    var wanted = stored("kiji:sort");
+    if (wanted && current && !new URLSearchParams(location.search).has("sort") &&
+        current.getAttribute("data-sort") !== wanted && /^(old|new|popular)$/.test(wanted)) {
+      var url = new URL(location.href);
+      url.searchParams.set("sort", wanted);
+      location.replace(url.pathname + url.search + (location.hash || "#comments"));
+    }
+  }
+
+  // --- A character counter that warns before the limit (nothing is cut silently) ------------
+
+  function counter(form) {
+    var box = form && form.querySelector("textarea[name=body]");
+    if (!box) return;
+    var limit = parseInt(box.getAttribute("maxlength") || "0", 10);
+    if (!limit) return;
+    box.removeAttribute("maxlength"); // a paste beyond it is kept and explained, not cut
+    var out = document.createElement("p");
+    out.className = "comment-form__counter";
+    out.setAttribute("aria-live", "polite");
+    box.insertAdjacentElement("afterend", out);
+    function update() {
+      var used = Array.from(box.value).length;
+      out.textContent = used + " / " + limit;
+      out.classList.toggle("comment-form__counter--over", used > limit);
+      out.classList.toggle("comment-form__counter--near", used > limit * 0.9 && used <= limit);
+    }
+    box.addEventListener("input", update);
+    update();
+  }
+
+  // --- The live thread: counts and new comments without a reload ----------------------------
+
+  function shownCount() {
+    var title = section.querySelector("#comments-title");
+    var match = title && title.textContent.match(/\d+/);
+    return match ? parseInt(match[0], 10) : 0;
+  }
+
+  function setCount(count) {
+    var title = section.querySelector("#comments-title");
+    if (title) title.textContent = title.textContent.replace(/\d+/, String(count));
+  }
+
+  function highestId() {
+    var highest = 0;
+    section.querySelectorAll("article.comment[id^=comment-]").forEach(function (article) {
+      highest = Math.max(highest, parseInt(article.id.slice(8), 10) || 0);
+    });
+    return highest;
+  }
+
+  // 「新着」 on comments posted since this browser's last visit of the article.
+  function markNew() {
+    var article = section.getAttribute("data-article");
+    if (!article) return;
+    var key = "kiji:seen:" + article;
+    var seen = parseInt(stored(key) || "0", 10);
+    var highest = highestId();
+    if (seen) {
+      section.querySelectorAll("article.comment[id^=comment-]").forEach(function (node) {
+        if ((parseInt(node.id.slice(8), 10) || 0) > seen) badge(node);
+      });
+    }
+    store(key, String(highest));
+  }
+
+  function badge(article) {
+    var header = article.querySelector("header");
+    if (!header || header.querySelector(".comment__new")) return;
+    var mark = document.createElement("span");
+    mark.className = "comment__new";
+    mark.textContent = section.getAttribute("data-new-label") || "New";
+    header.insertBefore(mark, header.firstChild);
+  }
+
+  function live() {
+    var article = section.getAttribute("data-article");
+    if (!article || !("visibilityState" in document)) return;
+    var version = section.getAttribute("data-version") || "0";
+    var base = 15000, delay = base, timer = null, waiting = [];
+    var bar = document.createElement("button");
+    bar.type = "button";
+    bar.className = "comments__live";
+    bar.hidden = true;
+    bar.setAttribute("aria-live", "polite");
+    var threads = section.querySelector("#comment-threads");
+    if (!threads) return;
+    threads.insertAdjacentElement("beforebegin", bar);
+    bar.addEventListener("click", function () {
+      waiting.forEach(function (item) {
+        if (!document.getElementById("comment-" + item.id)) {
+          insertComment(item, true);
+          var node = document.getElementById("comment-" + item.id);
+          if (node) badge(node);
+        }
+      });
+      waiting = [];
+      bar.hidden = true;
+      store("kiji:seen:" + article, String(highestId()));
+    });
+
+    function apply(data) {
+      if (data.v !== undefined) version = String(data.v);
+      if (!data.counts) return false;
+      Object.keys(data.counts).forEach(function (id) {
+        var node = document.getElementById("comment-" + id);
+        var box = node && node.querySelector("footer");
+        if (box) updateVotes(box, { upvotes: data.counts[id][0], downvotes: data.counts[id][1], value: currentVote(box) });
+      });
+      if (data.count !== undefined) setCount(data.count);
+      if (data.reload) {
+        bar.textContent = section.getAttribute("data-reload-label");
+        bar.hidden = false;
+        bar.onclick = function () { location.reload(); };
+        return true;
+      }
+      (data.new || []).forEach(function (item) {
+        if (!document.getElementById("comment-" + item.id) &&
+            !waiting.some(function (w) { return w.id === item.id; })) waiting.push(item);
+      });
+      if (waiting.length) {
+        bar.textContent = (section.getAttribute("data-live-label") || "#").replace("#", waiting.length);
+        bar.hidden = false;
+      }
+      return true;
+    }
+
+    function poll() {
+      timer = null;
+      if (document.visibilityState !== "visible") return;
+      var url = "/comments/changes/" + article + "/?v=" + encodeURIComponent(version) + "&after=" + highestId();
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (data) {
+          var changed = apply(data);
+          delay = changed ? base : Math.min(delay * 2, 120000); // back off while nothing happens
+        })
+        .catch(function () { delay = Math.min(delay * 2, 120000); })
+        .finally(schedule);
+    }
+
+    function schedule() {
+      if (!timer && document.visibilityState === "visible") timer = setTimeout(poll, delay);
+    }
+
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { delay = base; schedule(); }
+      else if (timer) { clearTimeout(timer); timer = null; }
+    });
+    var interval = parseInt(section.getAttribute("data-live-interval") || "0", 10);
+    if (interval) base = delay = interval;
+    schedule();
+  }
+
+  function currentVote(box) {
+    var pressed = box.querySelector("button.vote[aria-pressed=true]");
+    if (!pressed) return 0;
+    return pressed.classList.contains("vote--up") ? 1 : -1;
+  }
+
   // >>N whose comment is not shown (hidden, or no such number): plain text, not a dead link.
   section.querySelectorAll("a.comment__ref").forEach(function (link) {
     var target = link.getAttribute("href") || "";
@@ -306,4 +499,8 @@
   section.addEventListener("click", onVote);
   enhance(section);
   loadState();
+  recall();
+  markNew();
+  counter(mainForm);
+  live();
 })();
