@@ -97,6 +97,14 @@ class Command(BaseCommand):
             for name, path, headers in scenarios:
                 self.stdout.write(f"  {name}: {path}")
                 results[name] = run.read_scenario(port, path, headers=headers, **load)
+            poll_path = self._poll_path(hot_path, targets["hot_article_id"])
+            self.stdout.write(f"  8. live thread poll, nothing new: {poll_path}")
+            results["8. live poll (nothing new)"] = run.read_scenario(
+                port, poll_path, headers=gzip_header, **(load | {"connections": 64})
+            )
+            results["8. live poll (nothing new)"]["bytes"] = len(
+                Client(HTTP_HOST="127.0.0.1").get(poll_path).content
+            )
             self.stdout.write("  5. mixed: 90 % reads, 8 % votes, 2 % comments")
             results["5. mixed"] = run.mixed_scenario(port, *mixed_args, **load)
             if shutil.which("nginx") and shutil.which("wrk"):
@@ -211,6 +219,15 @@ class Command(BaseCommand):
             "personal": summary(personal),
         }
 
+    def _poll_path(self, hot_path: str, article_id: int) -> str:
+        """What a reader's page polls while nothing changes: its own version and highest id."""
+        import re
+
+        html = Client(HTTP_HOST="127.0.0.1").get(hot_path).content.decode()
+        version = re.search(r'data-version="(\d+)"', html).group(1)
+        highest = max(int(pk) for pk in re.findall(r'id="comment-(\d+)"', html))
+        return f"/comments/changes/{article_id}/?v={version}&after={highest}"
+
     def _ceiling_file(self, hot_path: str) -> tuple[str, dict]:
         """A static file as large as the hot article page as sent (gzip), served by the same
         gunicorn; and the page's sizes."""
@@ -270,6 +287,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Behind nginx: hot article / static copy: {behind['rps'] / static['rps']:.0%}"
                 f"  (target >= 80 %); writes meanwhile: {behind['writes_during']}"
+            )
+        poll = report["scenarios"].get("8. live poll (nothing new)")
+        if poll:
+            self.stdout.write(
+                f"Live thread poll: {poll['rps']} req/s at 64 connections, {poll['bytes']} bytes "
+                f"each: enough for ~{poll['rps'] * 15:.0f} readers polling every 15 s"
             )
         render = report["hot_render_ms"]
         for kind, label in (
