@@ -6,13 +6,16 @@ moderation log stay right); the comment form itself is read-only apart from noth
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import services
+from comments import moderation, moderation_views, services
 from comments.models import Ban, Comment, ModerationLog, NGWord, Report
 from comments.services import CommentError
 
@@ -38,6 +41,36 @@ class ReportedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(report_count=0)
         return queryset
+
+
+class ArticleSearchFilter(admin.SimpleListFilter):
+    """Comments of articles whose title contains the typed words (a search box with
+    suggestions from the admin's article autocomplete, not a list of every article)."""
+
+    title = _("article")
+    parameter_name = "article_title"
+    template = "admin/comments/comment/article_filter.html"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(article__title__icontains=self.value().strip())
+        return queryset
+
+    def choices(self, changelist):
+        # One "choice": what the template needs to draw the search box and keep other filters.
+        kept = [
+            (key, value)
+            for key, values in changelist.params.items()
+            if key not in (self.parameter_name, "p")
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {"value": self.value() or "", "kept": kept, "selected": bool(self.value())}
 
 
 class ModerationLogInline(admin.TabularInline):
@@ -92,7 +125,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         ReportedFilter,
         "created_at",
-        ("article", admin.RelatedOnlyFieldListFilter),
+        ArticleSearchFilter,
     )
     search_fields = ("body", "author_name", "sender_hash", "=poster_id")
     # Who a commenter is (e-mail, address hash) is for moderators only: editors read comments
@@ -132,6 +165,51 @@ class CommentAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (ReportInline, ModerationLogInline)
+    change_form_template = "admin/comments/comment/change_form.html"
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
+
+        return [
+            path("queue/", wrap(moderation_views.queue), name="comments_comment_queue"),
+            path("queue/act/", wrap(moderation_views.act), name="comments_comment_act"),
+            path("queue/bulk/", wrap(moderation_views.bulk), name="comments_comment_bulk"),
+            path("log/", wrap(moderation_views.log), name="comments_comment_log"),
+            path("log/<int:pk>/undo/", wrap(moderation_views.undo), name="comments_comment_undo"),
+            *super().get_urls(),
+        ]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The page of a comment shows it and its actions: nothing on it is edited through a
+        # form, so it gets no save buttons (moderation goes through the services).
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        comment = Comment.objects.filter(pk=object_id).select_related("article").first()
+        if comment is not None and self.has_moderate_permission(request):
+            thread = list(
+                Comment.objects.filter(tree_id=comment.tree_id)
+                .filter(
+                    pk__in=[
+                        *comment.get_ancestors().values_list("pk", flat=True),
+                        comment.pk,
+                        *comment.get_children().values_list("pk", flat=True),
+                    ]
+                )
+                .order_by("lft")
+            )
+            extra.update(
+                thread=thread,
+                row=moderation.queue_rows([comment])[0],
+                reasons=moderation.REASONS,
+                ban_days=moderation.BAN_DAYS,
+                scopes=Ban.Scope.choices,
+                here=request.get_full_path(),
+                is_moderator=True,
+            )
+        return super().change_view(request, object_id, form_url, extra)
 
     def _without_private(self, request: HttpRequest, names) -> tuple:
         if self.has_moderate_permission(request):

@@ -669,3 +669,21 @@ def ban_sender(
         comment=comment, action=ModerationLog.Action.BAN, moderator=moderator, reason=reason
     )
     return ban
+
+
+@transaction.atomic
+def hold_again(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+    """Put a visible or hidden comment back on hold (undoing an approval), logged as a hold."""
+    _check_moderator(moderator)
+    _lock(_LOCK_ARTICLE, comment.article_id)
+    comment = Comment.objects.get(pk=comment.pk)
+    if comment.status == Comment.Status.DELETED:
+        raise CommentError(_("This comment was deleted by its author."), code="deleted")
+    Comment.objects.filter(pk=comment.pk).update(
+        status=Comment.Status.HELD, held_reason=comment.held_reason or "moderator"
+    )
+    ModerationLog.objects.create(
+        comment=comment, action=ModerationLog.Action.HOLD, moderator=moderator, reason=reason
+    )
+    recount_visible(comment.article_id)
+    return Comment.objects.get(pk=comment.pk)
