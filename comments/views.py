@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -266,12 +267,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _published_comment(pk)
     sender = Sender.peek(request)
     if not services.can_author_change(comment, sender):
-        return _refuse(
-            request,
-            _("This comment can no longer be edited from this browser."),
-            status=403,
-            back=comment.get_anchor_url(),
+        own = bool(
+            comment.author_key
+            and sender.browser_key
+            and constant_time_compare(comment.author_key, sender.browser_key)
         )
+        message = (
+            _("The %(minutes)d minutes in which a comment can be edited have passed.")
+            % {"minutes": comment_settings.EDIT_WINDOW // 60}
+            if own
+            else _("This comment can no longer be edited from this browser.")
+        )
+        return _refuse(request, message, status=403, back=comment.get_anchor_url())
     form = EditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -460,3 +467,39 @@ def _changes(article_id: int, current: int, after: int) -> dict:
         for comment in new
     ]
     return payload
+
+
+# --- issue 18: ban from the article page ----------------------------------------------------
+
+
+@require_POST
+@permission_required(services.MODERATE_PERMISSION, raise_exception=True)
+def ban(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ban a comment's sender and hide the comment from the article page (moderators only):
+    the queue's choices of reason, duration and scope. Staff forms keep Django's CSRF token."""
+    from comments.moderation import BanForm, act
+
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = comment.get_anchor_url()
+    form = BanForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _refuse(request, message or _("Unknown moderation action."), status=400, back=back)
+    data = form.cleaned_data
+    try:
+        act(
+            comment=comment,
+            moderator=request.user,
+            action="ban",
+            reason=data["reason"].strip(),
+            days=data["days"],
+            scope=data["scope"],
+        )
+    except CommentError as error:
+        return _refuse(request, error.message, status=error.status, back=back)
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": True, "message": _("The sender has been banned and the comment hidden.")}
+        )
+    messages.success(request, _("The sender has been banned and the comment hidden."))
+    return redirect(back)

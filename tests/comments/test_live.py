@@ -101,3 +101,22 @@ def test_unpublished_articles_do_not_answer():
     draft = ArticleFactory(draft=True)
     response = Client().get(reverse("comments:changes", args=[draft.pk]), {"v": 0, "after": 0})
     assert response.status_code == 404
+
+
+def test_an_author_past_the_edit_window_is_told_the_window_closed(article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    author = Client(REMOTE_ADDR="198.51.100.9")
+    posted = author.post(
+        reverse("comments:post", args=[article.pk]), {"body": "直したいコメント"}, **JSON
+    ).json()
+    Comment.objects.filter(pk=posted["id"]).update(
+        created_at=timezone.now() - timedelta(minutes=11)
+    )
+    response = author.get(reverse("comments:edit", args=[posted["id"]]), follow=True)
+    assert "コメントを編集できる10分間が過ぎました。" in response.content.decode()
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    response = stranger.get(reverse("comments:edit", args=[posted["id"]]), follow=True)
+    assert "このブラウザからは編集できません" in response.content.decode()
