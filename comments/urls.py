@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("<int:pk>/ban/", views.ban, name="ban"),
 ]
