@@ -18,7 +18,14 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("tag/<str:slug>/feed/", feeds.TagArticlesFeed(), name="tag_feed"),
     path("date/<int:year>/", views.ArchiveYearView.as_view(), name="archive_year"),
-    path("date/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
+    path(
+        "date/<int:year>/<int:month>/", views.ArchiveMonthPageView.as_view(), name="archive_month"
+    ),
+    path(
+        "date/<int:year>/<int:month>/<int:day>/",
+        views.ArchiveDayView.as_view(),
+        name="archive_day",
+    ),
     path("search/", SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
 ]

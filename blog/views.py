@@ -293,3 +293,74 @@ class ArchiveMonthView(ArchiveMixin, MonthArchiveView):
 
     template_name = "blog/archive_month.html"
     month_format = "%m"
+
+
+# --- Day archives, and date-archive links that skip empty periods (issue 19). These imports sit
+# with the classes that use them because the top of this module is edited in parallel; move
+# them up with the others when convenient.
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+from django.views.generic import DayArchiveView  # noqa: E402
+
+
+class AdjacentArchiveMixin:
+    """Previous/next links of a date archive go to the nearest month or day that has published
+    articles: with allow_empty (empty periods are pages, not 404s) Django would link the
+    adjacent period whether or not anything was published in it."""
+
+    def _nearest(self, date: datetime.date, period: str, *, is_previous: bool):
+        current = getattr(self, f"_get_current_{period}")
+        articles = Article.objects.published()
+        if is_previous:
+            found = articles.filter(
+                published_at__lt=self._make_date_lookup_arg(current(date))
+            ).order_by("-published_at")
+        else:
+            try:
+                end = getattr(self, f"_get_next_{period}")(date)
+            except Http404:  # the last period a date can name: nothing comes after it
+                return None
+            found = articles.filter(published_at__gte=self._make_date_lookup_arg(end)).order_by(
+                "published_at"
+            )
+        when = found.values_list("published_at", flat=True).first()
+        return current(timezone.localtime(when).date()) if when else None
+
+    def get_previous_month(self, date: datetime.date) -> datetime.date | None:
+        return self._nearest(date, "month", is_previous=True)
+
+    def get_next_month(self, date: datetime.date) -> datetime.date | None:
+        return self._nearest(date, "month", is_previous=False)
+
+    def get_previous_day(self, date: datetime.date) -> datetime.date | None:
+        return self._nearest(date, "day", is_previous=True)
+
+    def get_next_day(self, date: datetime.date) -> datetime.date | None:
+        return self._nearest(date, "day", is_previous=False)
+
+
+class ArchiveMonthPageView(AdjacentArchiveMixin, ArchiveMonthView):
+    """The month archive as routed: ArchiveMonthView whose previous/next links skip empty
+    months (an empty month is no longer linked from the month before)."""
+
+
+class ArchiveDayView(AdjacentArchiveMixin, ArchiveMixin, DayArchiveView):
+    """All published articles of one day; impossible dates are 404s."""
+
+    template_name = "blog/archive_day.html"
+    month_format = "%m"
+    day_format = "%d"
+
+    def _get_next_day(self, date: datetime.date) -> datetime.date:
+        try:
+            return date + datetime.timedelta(days=1)
+        except OverflowError:  # 9999-12-31: no next day to bound the lookup with
+            raise Http404("Date out of range") from None
+
+    def _make_single_date_lookup(self, date: datetime.date) -> dict:
+        # Django bounds the day with date + 1 day itself: a 500 on 9999-12-31 without this.
+        return {
+            f"{self.get_date_field()}__gte": self._make_date_lookup_arg(date),
+            f"{self.get_date_field()}__lt": self._make_date_lookup_arg(self._get_next_day(date)),
+        }
