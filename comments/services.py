@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from blog.models import Article
+from comments import digest
 from comments.conf import comment_settings
 from comments.identity import Sender, keyed_hash, poster_id, split_name
 from comments.models import ActionCount, Ban, Comment, ModerationLog, NGWord, Report, Vote
@@ -303,6 +304,7 @@ def post_comment(
         ModerationLog.objects.create(
             comment=comment, action=ModerationLog.Action.HOLD, reason=reason
         )
+        digest.schedule()
     recount_visible(article.pk)
     return PostResult(comment=comment, created=True)
 
@@ -579,6 +581,7 @@ def report_comment(*, comment: Comment, reason: str, detail: str = "", sender: S
         ModerationLog.objects.create(
             comment=comment, action=ModerationLog.Action.HOLD, reason="reports"
         )
+        digest.schedule()
         recount_visible(comment.article_id)
     return report
 

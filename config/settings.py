@@ -353,3 +353,19 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {"ImageDrop": _adds_no_markup},
     },
 ]
+
+# --- Moderation digest (issue 18, comments/digest.py) ------------------------------------------
+# When comments are held (by reports or the filters), moderators get one e-mail listing them, at
+# most every KIJI_MODERATION_DIGEST_MINUTES; KIJI_MODERATION_DIGEST=0 turns the mail off. Mail
+# goes through Django's e-mail framework: printed to the console in development (DEBUG), sent by
+# SMTP (EMAIL_HOST, EMAIL_PORT) otherwise, unless EMAIL_BACKEND names another backend.
+KIJI_MODERATION_DIGEST = env_bool("KIJI_MODERATION_DIGEST", True)
+KIJI_MODERATION_DIGEST_MINUTES = env_int("KIJI_MODERATION_DIGEST_MINUTES", 15)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip() or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "kiji@localhost"
