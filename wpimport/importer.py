@@ -4,8 +4,10 @@
 articles with ``bulk_create`` (WordPress ids kept where free), their tags, their comment threads
 with nested-set columns computed in Python, id mappings and old URLs. The whole run is one
 database transaction: a file that turns out to be malformed halfway leaves the database as it
-was. A second run of the same file changes nothing; a later export adds what is new and updates
-what changed, matched through ``WordPressObject``.
+was, and anything unexpected is reported as ``ImportFailed`` naming the item it stopped at. A
+second run of the same file changes nothing (items without ids included, see
+``wpimport.items``); a later export adds what is new and updates what changed, matched through
+``WordPressObject``.
 """
 
 from __future__ import annotations
@@ -103,7 +105,9 @@ class WordPressImporter:
         # and line of the item that used them: duplicates are skipped or told apart.
         self.item_keys = ItemKeys(self.report)
         self.attachment_keys = ItemKeys(self.report)  # attachments are a different id space
-        self.current: str = ""  # the record being imported, for an error message
+        # The record being imported and its line, for the message if the run stops there.
+        self.current: str = ""
+        self._current_line: int | None = None
 
     # --- run -----------------------------------------------------------------------------
     def run(self, path: str | Path) -> ImportReport:
@@ -135,8 +139,6 @@ class WordPressImporter:
         for name in self.saved_files:
             default_storage.delete(name)
         self.saved_files = []
-
-    _current_line: int | None = None
 
     def _at(self, label: str, line: int | None) -> None:
         self.current, self._current_line = label, line
