@@ -187,7 +187,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})
-        comment = Comment.objects.filter(pk=object_id).select_related("article").first()
+        comment = None
+        if str(object_id).isdigit():
+            comment = Comment.objects.filter(pk=object_id).select_related("article").first()
         if comment is not None and self.has_moderate_permission(request):
             thread = list(
                 Comment.objects.filter(tree_id=comment.tree_id)

@@ -53,7 +53,7 @@
     var data = new FormData(form);
     data.set("action", action);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",

@@ -99,3 +99,10 @@ def test_comment_page_shows_its_thread_and_actions_without_save_buttons(client, 
     # A post to the page itself changes nothing.
     client.post(f"/admin/comments/comment/{target.pk}/change/", {"body": "書き換え"})
     assert Comment.objects.get(pk=target.pk).body == "問題の返信"
+
+
+def test_a_hostile_comment_address_is_not_a_500(client):
+    client.force_login(moderator())
+    for bad in ("abc", "1%20OR%201=1", "99999999"):
+        response = client.get(f"/admin/comments/comment/{bad}/change/")
+        assert response.status_code in (302, 404), bad
