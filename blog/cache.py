@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -68,10 +69,11 @@ _VERSIONS_SQL = """
 SELECT
     (SELECT version FROM blog_siteversion WHERE id = 1),
     (SELECT coalesce(max(version), 0) FROM blog_siteversion WHERE id = 2),
-    (SELECT max(published_at) FROM blog_article WHERE status = 'published' AND published_at <= now()),
+    (SELECT max(published_at) FROM blog_article
+      WHERE status = 'published' AND published_at <= %(now)s),
     (SELECT coalesce(v.version, 0) FROM blog_article a
        LEFT JOIN blog_articleversion v ON v.article_id = a.id
-      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= now())
+      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= %(now)s)
 """
 
 
@@ -99,7 +101,8 @@ def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple 
     from blog.models import Article
 
     with connections[router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(_VERSIONS_SQL, {"article": article_id or 0})
+        # The application's clock, as Article.objects.published() uses: one notion of "now".
+        cursor.execute(_VERSIONS_SQL, {"article": article_id or 0, "now": timezone.now()})
         site_version, comments_version, newest, article_version = cursor.fetchone()
     if article_id is not None and article_version is None:
         return None

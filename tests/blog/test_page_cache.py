@@ -123,15 +123,25 @@ def test_bulk_publish_shows_on_lists(client, article):
     assert "一括公開される記事" in fresh(client, article.category.get_absolute_url())
 
 
-def test_scheduled_article_appears_when_its_time_comes_without_any_write(client, article):
-    scheduled = ArticleFactory(scheduled=True, title="予約された記事")
-    warm(client, "/")
-    # Time passes: simulate it by moving the publish time back with a plain SQL statement that
-    # bypasses nothing but the clock.
-    Article.objects.filter(pk=scheduled.pk).update(
-        published_at=timezone.now() - timedelta(seconds=1)
+def test_scheduled_article_appears_when_its_time_comes_without_any_write(
+    client, article, monkeypatch
+):
+    scheduled = ArticleFactory(
+        scheduled=True,
+        title="予約された記事",
+        category=article.category,
+        published_at=timezone.now() + timedelta(minutes=5),
     )
+    url = scheduled.get_absolute_url()
+    warm(client, "/")
+    warm(client, article.category.get_absolute_url())
+    assert client.get(url).status_code == 404
+    # Time passes and nothing is written: the clock moves, no row changes.
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(minutes=6))
     assert "予約された記事" in fresh(client, "/")
+    assert "予約された記事" in fresh(client, article.category.get_absolute_url())
+    assert "予約された記事" in client.get(url).content.decode()
 
 
 def test_category_rename_and_tags_invalidate(client, article):
