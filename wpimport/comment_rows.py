@@ -20,7 +20,7 @@ from comments.models import Comment
 from comments.services import recount_visible
 from wpimport.models import WordPressObject
 from wpimport.report import ImportReport
-from wpimport.threads import PreparedComment, nested_sets, prepare_comments
+from wpimport.threads import IdSet, PreparedComment, nested_sets, prepare_comments
 from wpimport.wxr import Item
 
 TREE_ID_GAP = 100_000
@@ -81,7 +81,7 @@ class CommentWriter:
         self.columns = Columns(Comment)
         self.sequence = ""
         self._ip_hashes: dict[str, str] = {}
-        self.claimed_ids: set[int] = set()  # comment ids of the file seen so far
+        self.claimed_ids = IdSet()  # comment ids of the file seen so far
 
     def prepare(self, item: Item, *, label: str, default_date) -> Thread:
         """Convert an item's comments (pingbacks and trackbacks are skipped and counted)."""

@@ -59,6 +59,33 @@ def vote_totals(meta: dict[str, str]) -> tuple[int, int]:
     return 0, 0
 
 
+class IdSet:
+    """The comment ids a file has used so far, compactly: a bitmap for ids below 2²⁴ (at most
+    2 MB, where real sites' ids are), a set for the rest. A plain set costs ~60 bytes an id."""
+
+    BITMAP_LIMIT = 1 << 24
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.large: set[int] = set()
+
+    def add_new(self, number: int) -> bool:
+        """Add ``number``; False if it was there already."""
+        if number >= self.BITMAP_LIMIT:
+            if number in self.large:
+                return False
+            self.large.add(number)
+            return True
+        index, mask = number >> 3, 1 << (number & 7)
+        if index >= len(self.bits):  # grow by doubling, never past the limit
+            size = min(max(index + 1, 2 * len(self.bits)), self.BITMAP_LIMIT >> 3)
+            self.bits.extend(bytes(size - len(self.bits)))
+        if self.bits[index] & mask:
+            return False
+        self.bits[index] |= mask
+        return True
+
+
 @dataclass
 class PreparedComment:
     """One WordPress comment, converted and ready to become a row.
@@ -101,7 +128,7 @@ def prepare_comments(
     label: str,
     item_key: str,
     default_date: datetime,
-    claimed: set[int],
+    claimed: IdSet,
 ) -> tuple[list[PreparedComment], int]:
     """Convert an item's comments; return them (parents valid, no loops) and pings skipped.
 
@@ -126,8 +153,7 @@ def prepare_comments(
         parts += (comment.parent, comment.date_gmt or comment.date)
         digest = _digest(*parts)
         wp_id = comment.comment_id
-        if wp_id and wp_id not in claimed:
-            claimed.add(wp_id)
+        if wp_id and claimed.add_new(wp_id):
             key = str(wp_id)
         else:
             if wp_id and wp_id in own and own[wp_id].fingerprint == digest:

@@ -249,3 +249,21 @@ def test_an_unexpected_failure_names_the_item_and_writes_nothing(tmp_path, monke
         import_wordpress(path=path)
     assert "“問題の記事” (line 11)" in str(failure.value) and "RuntimeError" in str(failure.value)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("comment_id", [7, 2**24 - 1, 2**24, 2**31 - 1])
+def test_a_comment_id_reused_in_another_post_is_told_apart_at_any_size(tmp_path, comment_id):
+    path = write(
+        tmp_path,
+        [
+            post(1401, "一つ目", comments=[comment(comment_id, "一つ目へのコメント")]),
+            post(1402, "二つ目", comments=[comment(comment_id, "二つ目へのコメント")]),
+        ],
+    )
+    report = import_wordpress(path=path)
+    assert Comment.objects.get(article_id=1401).body == "一つ目へのコメント"
+    assert Comment.objects.get(article_id=1402).body == "二つ目へのコメント"
+    assert sum("already used" in w for w in report.warnings) == 1
+    before = snapshot()
+    import_wordpress(path=path)
+    assert snapshot() == before
