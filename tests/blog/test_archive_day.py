@@ -24,9 +24,10 @@ def at(*args) -> datetime:
 
 
 def titles(response) -> list[str]:
-    return re.findall(
-        r'<h2 class="card__title"><a href="[^"]+">(.*?)</a></h2>', response.content.decode()
+    found = re.findall(
+        r'<h2 class="card__title[^"]*"><a href="[^"]+">(.*?)</a></h2>', response.content.decode()
     )
+    return [title.replace("<wbr>", "") for title in found]
 
 
 def nav(response) -> str:
