@@ -91,6 +91,12 @@ def test_tag_names_fold_kana_and_width(client):
     assert found_titles(search(client, "じす")) == [article.title]
 
 
+def test_full_width_tag_names_fold_to_ascii(client):
+    article = ArticleFactory(title="同盟の話", body="<p>本文。</p>", tags=["ＮＡＴＯ"])
+    assert found_titles(search(client, "nato")) == [article.title]
+    assert found_titles(search(client, "Nato")) == [article.title]
+
+
 def test_tag_and_text_terms_are_anded(client, frigate):
     ArticleFactory(title="護衛艦の話", tags=["護衛艦"], body="<p>退役する艦。</p>")
     # "護衛艦" from the frigate's tag, "ステルス" from its body: both needed.
@@ -154,7 +160,7 @@ def test_query_count_is_fixed_whatever_the_tag_matches(client):
     assert count("記事") == small  # the text path, 28 matches
 
 
-def test_migration_rebuilds_the_index_with_the_fold(client, frigate):
+def test_migration_rebuilds_the_index_with_the_fold(client, frigate, monkeypatch):
     # Simulate rows indexed before the fold (katakana kept) and written without save().
     Article.objects.filter(pk=frigate.pk).update(
         search_title="海自の新型フリゲートが進水",
@@ -164,7 +170,7 @@ def test_migration_rebuilds_the_index_with_the_fold(client, frigate):
     )
     assert found_titles(search(client, "フリゲート")) == []
     migration = importlib.import_module("blog.migrations.0010_search_fold_kana")
-    migration.BATCH_SIZE = 1
+    monkeypatch.setattr(migration, "BATCH_SIZE", 1)  # several batches, each committed alone
     ArticleFactory(title="二本目のフリゲート")
     migration.rebuild_search_index(global_apps, connection.schema_editor())
     cache.clear()
