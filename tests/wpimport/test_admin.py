@@ -29,6 +29,16 @@ ADD_URL = "/admin/wpimport/importrun/add/"
 LIST_URL = "/admin/wpimport/importrun/"
 
 
+@pytest.fixture(autouse=True)
+def var_dir(tmp_path, settings, monkeypatch):
+    """Uploads and run logs go to a temporary var/ folder, for the import processes too."""
+    folder = tmp_path / "var"
+    folder.mkdir()
+    settings.VAR_DIR = folder
+    monkeypatch.setenv("KIJI_VAR_DIR", str(folder))
+    return folder
+
+
 def upload(client, name: str, content: bytes):
     return client.post(ADD_URL, {"file": SimpleUploadedFile(name, content, "text/xml")})
 
@@ -168,9 +178,6 @@ def test_runs_whose_process_is_gone_are_failed_when_listed(client):
     finally:
         process.kill()
         process.wait()
-        for run in ImportRun.objects.all():
-            if os.path.exists(run.file_path):
-                os.unlink(run.file_path)
 
 
 @pytest.mark.django_db
