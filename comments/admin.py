@@ -205,9 +205,7 @@ class CommentAdmin(admin.ModelAdmin):
             extra.update(
                 thread=thread,
                 row=moderation.queue_rows([comment])[0],
-                reasons=moderation.REASONS,
-                ban_days=moderation.BAN_DAYS,
-                scopes=Ban.Scope.choices,
+                **moderation.row_context(),
                 here=request.get_full_path(),
                 is_moderator=True,
             )

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,16 @@ from comments.services import CommentError
 HISTORY_DAYS = 30
 # Bodies longer than this are folded on the queue (the whole text is one click away).
 FOLD_AFTER = 280
+# An article's long columns, never read by the queue or the log (only its title and address).
+ARTICLE_TEXT = (
+    "body",
+    "lead",
+    "summary",
+    "search_text",
+    "search_grams",
+    "search_head",
+    "search_title",
+)
 # Log entries of a lifted ban (ModerationLog.Action has no choice for it yet).
 UNBAN = "unban"
 
@@ -67,32 +77,50 @@ def tab_queryset(tab: str) -> QuerySet[Comment]:
     elif tab == "hidden":
         comments = comments.filter(status=Comment.Status.HIDDEN)
     elif tab == "recent":
-        comments = comments.exclude(status=Comment.Status.DELETED)
+        # Newest first by id (the primary key's index): posting order, without sorting them all.
+        return comments.exclude(status=Comment.Status.DELETED).order_by("-pk")
     else:
         comments = comments.filter(status=Comment.Status.HELD)
     return comments.order_by("-created_at", "-pk")
 
 
 def desk_counts() -> dict[str, int]:
-    """Held, reported (visible with open reports) and hidden comments, in one query."""
-    return Comment.objects.aggregate(
-        held=Count("pk", filter=Q(status=Comment.Status.HELD)),
-        hidden=Count("pk", filter=Q(status=Comment.Status.HIDDEN)),
-        reported=Count("pk", filter=Q(status=Comment.Status.VISIBLE, pk__in=open_reported_ids())),
-    )
+    """Held, reported (visible, with open reports) and hidden comments, in one query.
 
-
-def open_reported_ids() -> QuerySet:
-    """Ids of comments with open reports (a subquery)."""
-    return Report.objects.filter(resolved=False).values("comment_id")
+    Each count reads only its own rows through an index (status; open reports), never the
+    whole comment table."""
+    comments, reports = Comment._meta.db_table, Report._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {comments} WHERE status = %s),"
+            f" (SELECT count(DISTINCT r.comment_id) FROM {reports} r"
+            f"  JOIN {comments} c ON c.id = r.comment_id"
+            f"  WHERE NOT r.resolved AND c.status = %s),"
+            f" (SELECT count(*) FROM {comments} WHERE status = %s)",
+            [Comment.Status.HELD, Comment.Status.VISIBLE, Comment.Status.HIDDEN],
+        )
+        held, reported, hidden = cursor.fetchone()
+    return {"held": held, "reported": reported, "hidden": hidden}
 
 
 def header_counts() -> dict[str, int]:
-    """Held and reported counts for the admin header: one query over two small indexed sets."""
-    return Comment.objects.aggregate(
-        held=Count("pk", filter=Q(status=Comment.Status.HELD)),
-        reported=Count("pk", filter=Q(status=Comment.Status.VISIBLE, pk__in=open_reported_ids())),
-    )
+    """Held and reported counts for the admin header (the same one query)."""
+    counts = desk_counts()
+    return {"held": counts["held"], "reported": counts["reported"]}
+
+
+def row_context() -> dict:
+    """What every queue row shares: its choices rendered once (not once per row), addresses."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    choices = {"reasons": REASONS, "ban_days": BAN_DAYS, "scopes": Ban.Scope.choices}
+    return {
+        **choices,
+        "controls": render_to_string("admin/comments/comment/_row_controls.html", choices),
+        "act_url": reverse("admin:comments_comment_act"),
+        "change_base": reverse("admin:comments_comment_changelist"),
+    }
 
 
 @dataclass
@@ -192,7 +220,11 @@ def queue_rows(comments: list[Comment]) -> list[QueueRow]:
 
 def queue_page_comments(tab: str) -> QuerySet[Comment]:
     """The queue's comment query: article and parent joined, only the columns rows show."""
-    return tab_queryset(tab).select_related("article", "parent").defer("article__body")
+    return (
+        tab_queryset(tab)
+        .select_related("article", "parent")
+        .defer(*(f"article__{name}" for name in ARTICLE_TEXT))
+    )
 
 
 # --- forms -----------------------------------------------------------------------------------

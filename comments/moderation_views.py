@@ -27,7 +27,7 @@ from comments.models import Comment, ModerationLog
 from comments.services import CommentError
 
 QUEUE_PER_PAGE = 50
-LOG_PER_PAGE = 100
+LOG_PER_PAGE = 50
 
 
 def _check(request: HttpRequest) -> None:
@@ -72,9 +72,8 @@ def queue(request: HttpRequest, admin_site) -> HttpResponse:
         "page": page,
         "rows": rows,
         "here": here,
-        "reasons": moderation.REASONS,
-        "ban_days": moderation.BAN_DAYS,
-        "scopes": moderation.Ban.Scope.choices,
+        **moderation.row_context(),
+        "desk_counts": counts,
         "actions": moderation.ACTIONS,
         "log_url": reverse("admin:comments_comment_log"),
     }
@@ -89,9 +88,7 @@ def _row_html(request: HttpRequest, comment: Comment, here: str) -> str:
         {
             "row": row,
             "here": here,
-            "reasons": moderation.REASONS,
-            "ban_days": moderation.BAN_DAYS,
-            "scopes": moderation.Ban.Scope.choices,
+            **moderation.row_context(),
             "done": True,
         },
         request=request,
@@ -195,13 +192,22 @@ def bulk(request: HttpRequest, admin_site) -> HttpResponse:
 def log(request: HttpRequest, admin_site) -> HttpResponse:
     """The moderation log: who did what to which comment, when and why, with undo."""
     _check(request)
-    entries = ModerationLog.objects.select_related("comment", "comment__article", "moderator")
+    entries = ModerationLog.objects.all()
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
-    paginator = Paginator(entries.order_by("-created_at", "-pk"), LOG_PER_PAGE)
+    paginator = Paginator(
+        entries.order_by("-created_at", "-pk").values_list("pk", flat=True), LOG_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    # The page's entries first, then their comments and articles: joining before the LIMIT
+    # would read every comment.
+    items = list(
+        ModerationLog.objects.filter(pk__in=list(page.object_list))
+        .select_related("comment", "comment__article", "moderator")
+        .defer(*(f"comment__article__{name}" for name in moderation.ARTICLE_TEXT))
+        .order_by("-created_at", "-pk")
+    )
     undoable = moderation.undoable_ids(items)
     context = {
         **admin_site.each_context(request),
