@@ -282,7 +282,7 @@ ACTIONS = (
 class ActionForm(ReasonMixin, BanChoicesMixin):
     """One action on one comment from the queue or the comment's admin page."""
 
-    comment = forms.IntegerField(min_value=1)
+    comment = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     action = forms.ChoiceField(choices=ACTIONS)
 
 
@@ -296,7 +296,9 @@ class BulkForm(ReasonMixin, BanChoicesMixin):
         super().__init__(*args, **kwargs)
         # Any whole numbers; which exist is settled by the database.
         values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(v, v) for v in values if str(v).isdigit()][:500]
+        self.fields["ids"].choices = [
+            (v, v) for v in values if str(v).isdigit() and 0 < int(v) < 2**63
+        ][:500]
 
     def clean_ids(self) -> list[int]:
         ids = self.cleaned_data["ids"]

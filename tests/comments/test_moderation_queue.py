@@ -130,6 +130,8 @@ def test_hostile_input_gets_a_message_not_a_500(mod_client, article):
         {"comment": "abc", "action": "hide"},
         {"comment": comment.pk, "action": "explode"},
         {"comment": 999999, "action": "hide"},
+        {"comment": "9" * 30, "action": "hide"},
+        {"comment": "\x00", "action": "hide"},
         {"comment": comment.pk, "action": "ban", "days": "-3"},
         {"comment": comment.pk, "action": "hide", "reason": "x" * 1000},
     ):
@@ -158,6 +160,8 @@ def test_bulk_actions_with_a_reason(mod_client, article):
         )
     ) == {first.pk, second.pk}
     assert Comment.objects.get(pk=untouched.pk).status == Comment.Status.VISIBLE
+    response = mod_client.post(BULK, {"ids": ["9" * 30, "-1", "x"], "bulk_action": "hide"})
+    assert response.status_code == 302
     response = mod_client.post(BULK, {"bulk_action": "hide"}, follow=True)
     assert "コメントを選んでください" in response.content.decode()
 
