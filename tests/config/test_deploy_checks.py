@@ -26,6 +26,8 @@ def deploy_env(secret_key: str, tmp_path: Path) -> dict[str, str]:
         KIJI_VAR_DIR=str(tmp_path / "var"),
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set for the browser tests' live server in this process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
