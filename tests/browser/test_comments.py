@@ -305,7 +305,9 @@ def test_report_and_edit_without_javascript_and_own_state_with_it(
     body = page.locator("form[data-comment-form]").get_by_label("コメント", exact=True)
     body.fill("スクリプトありのコメント。")
     page.locator("form[data-comment-form]").get_by_role("button", name="コメントを送信").click()
-    expect(page.locator(".comment__body").filter(has_text="スクリプトありのコメント。")).to_be_visible()
+    expect(
+        page.locator(".comment__body").filter(has_text="スクリプトありのコメント。")
+    ).to_be_visible()
     scripted = Comment.objects.get(body="スクリプトありのコメント。")
     page.locator(f"#comment-{other.pk} button.vote--up").click()
     _expect_votes(page, other, 1, 0, "up")
