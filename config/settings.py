@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Request bodies limited per endpoint before anything reads them (config/limits.py).
+    "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
