@@ -92,36 +92,50 @@ def _status_display(comment: Comment) -> str:
     return str(comment.get_status_display())
 
 
-def render_nodes(
-    nodes: Iterable,
+def thread_renderer(
     *,
     comments_open: bool,
     personal: bool = False,
     is_moderator: bool = False,
     csrf_token: str = "",
     ref_base: str = "",
-) -> SafeString:
-    """The ``<li>`` elements of ``nodes`` (comments.threads.Node) and their replies.
+):
+    """A function rendering one node (comments.threads.Node) and its replies to HTML, with
+    what is the same for every node of a page resolved once (the template's ``node`` macro).
 
     ``personal`` shows the viewer's own votes pressed and their edit links; ``is_moderator``
-    adds the hide/unhide forms (with ``csrf_token``). ``ref_base`` prefixes ``>>N`` links (the
+    adds the moderation forms (with ``csrf_token``). ``ref_base`` prefixes ``>>N`` links (the
     article's URL on pages other than the article).
     """
     language = get_language() or ""
-    html = _template().render(
-        nodes=nodes,
-        L=_labels(language),
-        base=reverse("comments:detail", args=[1]).rsplit("1/", 1)[0],
-        ids=bool(comment_settings.POSTER_IDS),
-        open=bool(comments_open),
-        personal=personal,
-        mod=is_moderator,
-        csrf=csrf_token,
-        date=functools.partial(_cached_time, language=language),
-        status=_status_display,
-        body=lambda comment: render_body(comment.body, ref_base=ref_base),
+    module = _template().make_module(
+        {
+            "nodes": (),
+            "L": _labels(language),
+            "base": _comment_base(),
+            "ids": bool(comment_settings.POSTER_IDS),
+            "open": bool(comments_open),
+            "personal": personal,
+            "mod": is_moderator,
+            "csrf": csrf_token,
+            "date": functools.partial(_cached_time, language=language),
+            "status": _status_display,
+            "body": lambda comment: render_body(comment.body, ref_base=ref_base),
+        }
     )
-    return mark_safe(html)  # autoescaped template
+    return lambda node: str(module.node(node))
+
+
+@functools.lru_cache(maxsize=1)
+def _comment_base() -> str:
+    """The comments' URL prefix (``/comments/``), resolved once per process."""
+    return reverse("comments:detail", args=[1]).rsplit("1/", 1)[0]
+
+
+def render_nodes(nodes: Iterable, **options) -> SafeString:
+    """The ``<li>`` elements of ``nodes`` and their replies (options: see thread_renderer)."""
+    render = thread_renderer(**options)
+    return mark_safe("".join(render(node) for node in nodes))  # autoescaped template
 
 
 def _cached_time(value: datetime, *, language: str) -> SafeString:
@@ -238,9 +252,10 @@ def threads_html(article, *, roots: list[ThreadRoot], sort: str, comments_open: 
         by_tree = {root.tree_id: root for root in missing}
         comments = list(thread_queryset(article).filter(tree_id__in=list(by_tree)))
         rendered: dict[str, str] = {root.key: "" for root in missing}
+        render = thread_renderer(comments_open=comments_open)
         for node in build_threads(comments, viewer=NEUTRAL_VIEWER):
             root = by_tree[node.comment.tree_id]
-            rendered[root.key] = str(render_nodes([node], comments_open=comments_open))
+            rendered[root.key] = render(node)
             stats["rendered"] += 1
         safe_set_many(rendered, FRAGMENT_TIMEOUT)
         found.update(rendered)
@@ -258,7 +273,7 @@ def personalize(html: str, *, votes: dict[int, int], editable: Iterable[int]) ->
         return html
     language = get_language() or ""
     edit_label = escape(_labels(language)["edit"])
-    base = reverse("comments:detail", args=[1]).rsplit("1/", 1)[0]
+    base = _comment_base()
     editable = set(editable)
     pressed = {
         1: ('value="up" class="vote vote--up" aria-pressed="false"',
