@@ -158,7 +158,7 @@ def act(request: HttpRequest, admin_site) -> HttpResponse:
                 "message": message,
                 "status": comment.status,
                 "html": _row_html(request, comment, back),
-                "counts": moderation.header_counts(),
+                "counts": moderation.desk_counts(),
             }
         )
     messages.success(request, message)

@@ -61,6 +61,7 @@ def test_moderator_works_through_the_queue_with_keys_and_clicks(new_context, log
     page.keyboard.press("h")
     expect(page.locator(f"#mod-row-{b.pk} .mod-state")).to_have_text("非表示")
     expect(header_held).to_have_text("1")
+    expect(page.locator(".mod-tabs [data-count=hidden]")).to_have_text("1")
     assert _status(c) == "visible" and _status(b) == "hidden"
     assert Comment.objects.get(pk=b.pk).hidden_reason == "スパム・宣伝"
 

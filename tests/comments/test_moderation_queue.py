@@ -120,7 +120,7 @@ def test_json_answer_has_the_new_row_and_counts(mod_client, article):
     )
     data = response.json()
     assert data["ok"] and data["status"] == "visible"
-    assert data["counts"] == {"held": 1, "reported": 0}
+    assert data["counts"] == {"held": 1, "reported": 0, "hidden": 0}
     assert f'id="mod-row-{held.pk}"' in data["html"]
 
 
