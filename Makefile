@@ -138,6 +138,15 @@ bench-search: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) bench_search $(BENCH_ARGS)
 
+# Moderation queue benchmark (not a test): 100,000 comments with 2,000 held in its own embedded
+# database (var/bench-moderation-pgdata); prints the queue tabs' in-process time and queries.
+.PHONY: bench-moderation
+bench-moderation: export KIJI_PGDATA = $(CURDIR)/var/bench-moderation-pgdata
+bench-moderation: export DATABASE_URL =
+bench-moderation: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) bench_moderation $(BENCH_ARGS)
+
 # Performance benchmark (not a test): seeds 20,000 articles and 100,000 comments once into its
 # own embedded database (var/bench-site-pgdata), serves them with gunicorn as production would,
 # drives each scenario from a second process (wrk if installed, else Python) and prints the

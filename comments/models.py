@@ -353,6 +353,7 @@ class ModerationLog(models.Model):
         APPROVE = "approve", _("Approved")
         HOLD = "hold", _("Held automatically")
         BAN = "ban", _("Sender banned")
+        UNBAN = "unban", _("Ban lifted")
 
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="moderation_log"
