@@ -11,17 +11,6 @@ from tests.factories import ArticleFactory, CommentFactory, editor
 
 pytestmark = pytest.mark.django_db
 
-LIMITS = "config.limits.RequestBodyLimitMiddleware"
-
-
-@pytest.fixture(autouse=True)
-def _limits_enabled(settings):
-    """The middleware sits just before CsrfViewMiddleware (added there in settings.py)."""
-    if LIMITS not in settings.MIDDLEWARE:
-        middleware = list(settings.MIDDLEWARE)
-        middleware.insert(middleware.index("django.middleware.csrf.CsrfViewMiddleware"), LIMITS)
-        settings.MIDDLEWARE = middleware
-
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -29,6 +18,12 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 @pytest.fixture
 def article():
     return ArticleFactory()
+
+
+def test_the_middleware_runs_before_the_csrf_check(settings):
+    middleware = list(settings.MIDDLEWARE)
+    limits = middleware.index("config.limits.RequestBodyLimitMiddleware")
+    assert limits < middleware.index("django.middleware.csrf.CsrfViewMiddleware")
 
 
 def test_a_comment_form_stuffed_with_megabytes_gets_a_japanese_413_page(client, article):
