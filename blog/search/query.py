@@ -9,7 +9,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from blog.models import Article
 from blog.models.articles import SEARCH_FIELDS
 from blog.search.highlight import excerpt, highlight
-from blog.search.text import KANA_FOLD, html_to_text, normalize, term_grams
+from blog.search.text import FOLDED_TAG_NAME_SQL, html_to_text, normalize, term_grams
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -68,46 +68,98 @@ def parse_query(raw: str) -> list[str]:
     return terms
 
 
-# Tag names folded in SQL the way normalize() folds text in Python: NFKC, lower case (tag names
-# are ASCII after NFKC in practice, where PostgreSQL's lower() agrees with Python's), katakana as
-# hiragana.
-_KATAKANA = "".join(map(chr, KANA_FOLD))
-_HIRAGANA = "".join(map(chr, KANA_FOLD.values()))
+def tag_ctes_sql(terms: Sequence[str]) -> tuple[str, list]:
+    """Common table expressions naming, once per query, the articles each term tags.
 
-
-def tagged_sql(term: str) -> tuple[str, list]:
-    """SQL true for an article carrying a tag whose folded name contains ``term``.
-
-    The tagged ids are an uncorrelated ARRAY (computed once per query), so ``id = ANY(...)`` is
-    a primary-key index condition the planner ORs with the n-gram index: tags are few, and a
-    tag-only match never costs a scan of the articles.
+    ``tag_match`` holds the tags whose folded name is one of the terms (whole names, not parts:
+    one character inside many tag names would otherwise name most of the articles; found
+    through the expression index of migration 0011); ``tag_ids`` the articles carrying them,
+    with the name. Both are materialised: read once per query however many windows and terms
+    use them, and ``IN (SELECT …)`` over them is a hashed lookup per row.
     """
-    sql = (
-        "blog_article.id = ANY(ARRAY("
-        "SELECT tagged.object_id FROM taggit_taggeditem AS tagged"
-        " JOIN taggit_tag AS tag ON tag.id = tagged.tag_id"
-        " WHERE tagged.content_type_id = (SELECT id FROM django_content_type"
-        " WHERE app_label = 'blog' AND model = 'article')"
-        " AND strpos(translate(lower(normalize(tag.name, NFKC)), %s, %s), %s) > 0))"
-    )
-    return sql, [_KATAKANA, _HIRAGANA, term]
+    sql = f"""
+        tag_match AS MATERIALIZED (
+            SELECT id, {FOLDED_TAG_NAME_SQL} AS folded FROM taggit_tag
+            WHERE {FOLDED_TAG_NAME_SQL} = ANY(%s)
+        ),
+        tag_ids AS MATERIALIZED (
+            SELECT tagged.object_id AS id, tag_match.folded
+            FROM taggit_taggeditem AS tagged JOIN tag_match ON tag_match.id = tagged.tag_id
+            WHERE tagged.content_type_id = (
+                SELECT id FROM django_content_type WHERE app_label = 'blog' AND model = 'article'
+            )
+        ),
+    """
+    return sql, [list(terms)]
+
+
+def _tagged(column: str, term: str | None = None) -> tuple[str, list]:
+    """SQL true for the articles tagged with ``term`` (with any term when None); only inside
+    ranked_page_sql's statement, which defines ``tag_ids`` (see tag_ctes_sql)."""
+    if term is None:
+        return f"{column} IN (SELECT id FROM tag_ids)", []
+    return f"{column} IN (SELECT id FROM tag_ids WHERE folded = %s)", [term]
 
 
 def candidates(terms: Sequence[str]) -> QuerySet[Article]:
-    """Published articles whose n-grams include every term's, or carrying a tag whose name
-    holds it: all matches, and for terms of three or more characters possibly a few articles
-    holding the n-grams but not the term.
+    """Published articles whose n-grams include every term's: all text matches, and for terms
+    of three or more characters possibly a few articles holding the n-grams but not the term.
 
     One- and two-character terms are single index elements, so for them a candidate is a match.
     """
     articles = Article.objects.published()
     for term in terms:
-        tagged, params = tagged_sql(term)
-        articles = articles.filter(
-            Q(search_grams__contains=term_grams(term))
-            | Q(RawSQL(tagged, params, output_field=BooleanField()))
-        )
+        articles = articles.filter(search_grams__contains=term_grams(term))
     return articles
+
+
+def _window(articles: QuerySet[Article], newer: str | None, older: str | None) -> QuerySet:
+    """``articles`` published between two cutoffs of ranked_page_sql's ``cutoff`` row."""
+    if newer:
+        articles = articles.filter(published_at__lt=RawSQL(f"(SELECT {newer} FROM cutoff)", []))
+    if older:
+        articles = articles.filter(published_at__gte=RawSQL(f"(SELECT {older} FROM cutoff)", []))
+    return articles
+
+
+def window_sql(
+    terms: Sequence[str], columns: Sequence[str], newer: str | None, older: str | None
+) -> tuple[str, list]:
+    """One window's matches, newest first: text matches through the n-gram index, and the
+    articles carrying a tag some term names, through their ids (only inside ranked_page_sql's
+    statement, which defines ``cutoff`` and ``tag_ids``).
+
+    The two are separate scans joined by UNION ALL (an OR would make the n-gram index a
+    filter); tagged articles are left out of the first and handled in the second, so none is
+    listed twice. The second reads the window's tagged rows (OFFSET 0 keeps the per-term checks
+    out of that scan), then keeps those where each term is a tag of theirs or, by the n-gram
+    index, in their text.
+    """
+    any_sql, any_params = _tagged("blog_article.id")
+    text = candidates(terms).exclude(RawSQL(any_sql, any_params, output_field=BooleanField()))
+    text_sql, params = _sql(
+        _window(text, newer, older).order_by("-published_at", "-id").values_list(*columns)
+    )
+    tagged = Article.objects.published().filter(
+        RawSQL("EXISTS (SELECT 1 FROM tag_match)", [], output_field=BooleanField()),
+        RawSQL(any_sql, any_params, output_field=BooleanField()),
+    )
+    tagged_sql, tagged_params = _sql(_window(tagged, newer, older).values_list(*columns))
+    checks = []
+    for term in terms:
+        # The text side through the n-gram index too (one bitmap for the window), never by
+        # reading each tagged row's n-gram array.
+        term_sql, term_params = _tagged("tagged.id", term)
+        in_text, in_text_params = _sql(_window(candidates([term]), newer, older).values("id"))
+        checks.append(f"({term_sql} OR tagged.id IN ({in_text}))")
+        tagged_params += [*term_params, *in_text_params]
+    sql = (
+        f"(SELECT * FROM (({text_sql})"
+        f" UNION ALL (SELECT {', '.join(columns)} FROM ({tagged_sql} OFFSET 0) AS tagged"
+        f" WHERE {' AND '.join(checks)})) AS branch"
+        " ORDER BY published_at DESC, id DESC OFFSET 0)"
+    )
+    return sql, params + tagged_params
 
 
 def _long_terms(terms: Sequence[str]) -> list[str]:
@@ -152,21 +204,15 @@ def ranked_page_sql(terms: Sequence[str], *, offset: int, limit: int) -> tuple[s
     bounds = [None, *(f"window_{number}" for number in range(WINDOW_COUNT)), None]
     windows = []
     for newer, older in pairwise(bounds):
-        window = candidates(terms)
-        if newer:
-            window = window.filter(published_at__lt=RawSQL(f"(SELECT {newer} FROM cutoff)", []))
-        if older:
-            window = window.filter(published_at__gte=RawSQL(f"(SELECT {older} FROM cutoff)", []))
-        sql, window_params = _sql(window.order_by("-published_at", "-id").values_list(*columns))
-        # OFFSET 0 keeps the confirmation below out of the window's scan, so it runs on the
-        # sorted rows only as far as the pool needs.
-        windows.append(f"({sql} OFFSET 0)")
+        # The final OFFSET 0 keeps the confirmation below out of the window's scan, so it runs
+        # on the sorted rows only as far as the pool needs.
+        sql, window_params = window_sql(terms, columns, newer, older)
+        windows.append(sql)
         params += window_params
 
     confirmed = []
     for term in long_terms:
-        tagged, tagged_params = tagged_sql(term)
-        tagged = tagged.replace("blog_article.id", "candidate.id", 1)
+        tagged, tagged_params = _tagged("candidate.id", term)
         confirmed.append(
             f"(strpos(search_head, %s) > 0 OR strpos(search_text, %s) > 0 OR {tagged})"
         )
@@ -184,8 +230,11 @@ def ranked_page_sql(terms: Sequence[str], *, offset: int, limit: int) -> tuple[s
     for term in terms:
         params += [term, term]
     params += [limit, offset]
+    tag_ctes, tag_params = tag_ctes_sql(terms)
+    params = [*tag_params, *params]
     sql = f"""
-        WITH cutoff AS MATERIALIZED (
+        WITH {tag_ctes}
+        cutoff AS MATERIALIZED (
             SELECT {", ".join(cutoffs)}
             FROM (SELECT COALESCE(({first_window}), '-infinity'::timestamptz) AS window_0) AS first
         ),

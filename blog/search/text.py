@@ -21,6 +21,15 @@ HEAD_LENGTH = 300
 # The same direction as the NG-word matching of comments.services.
 KANA_FOLD = {code: code - 0x60 for code in (*range(0x30A1, 0x30F7), 0x30FD, 0x30FE)}
 
+# A tag's name folded in SQL the way normalize() folds text: NFKC, lower case (tag names are
+# ASCII after NFKC in practice, where PostgreSQL's lower() agrees with Python's), katakana as
+# hiragana. Migration blog/0011 indexes exactly this expression on taggit_tag, so finding the
+# tags a search term names is an index lookup: the query and the index share this string.
+FOLDED_TAG_NAME_SQL = (
+    "translate(lower(normalize(name, NFKC)), "
+    f"'{''.join(map(chr, KANA_FOLD))}', '{''.join(map(chr, KANA_FOLD.values()))}')"
+)
+
 _WHITESPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 # C0 controls (NUL first: PostgreSQL text cannot hold it) and DEL, except whitespace.
