@@ -369,6 +369,8 @@ http {{
     map $cookie_kiji_js $kiji_state_without_script {{ "" $cookie_kiji_browser; default ""; }}
     map "$cookie_sessionid$cookie_messages$cookie_kiji_fresh$kiji_state_without_script"
         $kiji_skip_cache {{ "" 0; default 1; }}
+    map $kiji_skip_cache $kiji_uncached_key {{ 0 ""; default $binary_remote_addr; }}
+    limit_req_zone $kiji_uncached_key zone=kiji_uncached:10m rate=1000r/s;
     server {{
         listen 127.0.0.1:{port};
         location /bench-static/ {{ alias {root}/static/; gzip_static on; }}

@@ -34,6 +34,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -78,13 +79,29 @@ SELECT
 
 
 def is_personal(request: HttpRequest) -> bool:
-    """Whether this reader's page must show something of their own (see module docstring)."""
+    """Whether this reader's page must show something of their own (see module docstring).
+
+    Cookies are checked for what they are, not only for their presence, so a made-up cookie
+    cannot make every request skip the caches: a session must be a logged-in one, a messages
+    cookie must hold messages, a browser cookie must carry our signature.
+    """
     cookies = request.COOKIES
-    if any(name in cookies for name in settings.KIJI_PERSONAL_COOKIES):
-        return True
-    return settings.KIJI_JS_COOKIE not in cookies and any(
-        name in cookies for name in settings.KIJI_SCRIPT_STATE_COOKIES
-    )
+    if settings.SESSION_COOKIE_NAME in cookies:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+    if "messages" in cookies:
+        from django.contrib.messages import get_messages
+
+        if len(get_messages(request)):  # counts without marking them as shown
+            return True
+    if settings.KIJI_JS_COOKIE in cookies:
+        return False
+    if any(name in cookies for name in settings.KIJI_SCRIPT_STATE_COOKIES):
+        from comments.identity import Sender
+
+        return bool(Sender.peek(request).browser_key)
+    return False
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -110,10 +127,29 @@ def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple 
     return site_version, comments_version, newest_text, article_version
 
 
-def page_key(request: HttpRequest, versions: tuple, params: tuple[str, ...] = ()) -> str:
-    """The cache key: path, the page's own query parameters, language and versions."""
-    query = [f"{name}={request.GET.get(name, '')}" for name in params if name in request.GET]
-    raw = "|".join([request.path, "&".join(query), get_language() or "", *map(str, versions)])
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
+
+
+def canonical_params(request: HttpRequest, params: tuple[str, ...]) -> str | None:
+    """The page's own query parameters as the key holds them, or None when a value is not one
+    the page would produce itself (``?page=02``, ``?sort=junk``): such a request is rendered
+    but never stored, so nobody can fill the cache with variants of one page."""
+    parts = []
+    for name in params:
+        if name not in request.GET:
+            continue
+        value = request.GET.get(name, "")
+        if name == "page" and not _PAGE_NUMBER.fullmatch(value):
+            return None
+        if name == "sort" and value not in settings.KIJI_PAGE_SORTS:
+            return None
+        parts.append(f"{name}={value}")
+    return "&".join(parts)
+
+
+def page_key(request: HttpRequest, versions: tuple, query: str) -> str:
+    """The cache key: path, the page's own (canonical) query parameters, language, versions."""
+    raw = "|".join([request.path, query, get_language() or "", *map(str, versions)])
     return "kiji:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -196,7 +232,12 @@ class CachedPageMixin:
             mark_personal(response)
             return response
         self.shared, self.page_versions = True, versions
-        key = page_key(request, versions, self.cache_params)
+        query = canonical_params(request, self.cache_params)
+        if query is None:  # a variant the page never links to: served, not stored
+            response = super().dispatch(request, *args, **kwargs)
+            mark_personal(response)
+            return response
+        key = page_key(request, versions, query)
         etag = f'"{key[-32:]}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()

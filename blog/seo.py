@@ -187,9 +187,17 @@ def json_ld_script(data: dict | list) -> SafeString:
     )
 
 
+# Query parameters a list's page links keep besides the page number. Nothing else: a cached
+# list page must not carry a parameter someone else put in its URL (blog/cache.py).
+KEPT_LIST_PARAMS = ("q",)
+
+
 def page_url(request: HttpRequest, page_number: int) -> str:
-    """The absolute URL of another page of the current list, other parameters kept."""
+    """The absolute URL of another page of the current list (the search query kept)."""
     params = request.GET.copy()
+    for name in list(params):
+        if name not in KEPT_LIST_PARAMS:
+            del params[name]
     if page_number > 1:
         params["page"] = str(page_number)
     else:

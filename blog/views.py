@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 
 from django.conf import settings
@@ -12,12 +13,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from blog.cache import CachedPageMixin, page_versions, safe_get, safe_set
+from blog.cache import (
+    GZIP_LEVEL,
+    CachedPageMixin,
+    accepts_gzip,
+    page_versions,
+    safe_get,
+    safe_set,
+)
 from blog.models import Article, Category
 from blog.preview import read_preview_token
 from comments.fragments import personalize, thread_roots, threads_html
@@ -88,7 +97,9 @@ THREADS_MARKER = "<!--kiji:comment-threads-->"
 MESSAGES_MARKER = "<!--kiji:messages-->"
 SIDEBAR_MARKER = "<!--kiji:sidebar-->"
 COUNT_MARKER = "<!--kiji:comment-count-->"
-VERSION_MARKER = "kiji-live-version"  # inside an attribute: the page's article version
+# Inside an attribute: the page's article version. It holds "<", which every editor or reader
+# text on the page has escaped, so only this spot can match.
+VERSION_MARKER = "<!--kiji:version-->"
 FRAME_TIMEOUT = 60 * 60
 # Frames rendered by this process, for tests and benchmarks.
 stats = {"frames": 0}
@@ -113,7 +124,16 @@ def frame_key(article: Article, versions: tuple, sort: str) -> str:
         and field.attname != "comment_count"
     ]
     raw = repr(
-        (article.pk, site_version, newest, sort, get_language(), article.comment_count > 0, row)
+        (
+            article.pk,
+            site_version,
+            newest,
+            sort,
+            get_language(),
+            article.comment_count > 0,
+            is_open_for_comments(article),  # the form, and closing by age (CLOSE_AFTER_DAYS)
+            row,
+        )
     )
     return "kiji:frame:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -195,7 +215,14 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             .replace(THREADS_MARKER, threads, 1)
             .replace(SIDEBAR_MARKER, shared_sidebar(request, versions), 1)
         )
-        return HttpResponse(html)
+        if self.shared or not accepts_gzip(request):
+            return HttpResponse(html)
+        # A reader's own page holds no secret (no token: staff pages are rendered whole above),
+        # so it is compressed too: it is as large as the shared one.
+        response = HttpResponse(gzip.compress(html.encode(), GZIP_LEVEL))
+        response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -211,7 +238,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             related=related_articles(article, [tag.pk for tag in tags]),
             comment_threads_html=mark_safe(THREADS_MARKER),
             page_frame=self.frame_mode,
-            live_version=VERSION_MARKER if self.frame_mode else 0,
+            live_version=mark_safe(VERSION_MARKER) if self.frame_mode else 0,
         )
         context.update(
             comment_context(request=self.request, article=article, shared=self.frame_mode)

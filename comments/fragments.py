@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +40,12 @@ logger = logging.getLogger("kiji.cache")
 
 # Bump when the thread template or its inputs change shape: old fragments are then unused.
 MARKUP_VERSION = "t5"
-FRAGMENT_TIMEOUT = 24 * 3600  # keys change with the data; the timeout only frees memory
+FRAGMENT_TIMEOUT = 24 * 3600
+# Where a shown comment's block starts in our own markup (reader text cannot contain it: quotes
+# and ">" are escaped).
+_COMMENT_START = re.compile(
+    r' id="comment-(\d+)">'
+)  # keys change with the data; the timeout only frees memory
 
 # Rendering statistics of this process, for tests and benchmarks (threads rendered).
 stats = {"rendered": 0}
@@ -268,8 +274,8 @@ def personalize(html: str, *, votes: dict[int, int], editable: Iterable[int]) ->
 
     Works on our own markup only: a comment's block runs from ``id="comment-N">`` to its
     ``</footer>``, and neither can occur in reader text (quotes and ``<`` are escaped)."""
-    targets = sorted(set(votes) | set(editable))
-    if not targets:
+    wanted = set(votes) | set(editable)
+    if not wanted:
         return html
     language = get_language() or ""
     edit_label = escape(_labels(language)["edit"])
@@ -281,15 +287,19 @@ def personalize(html: str, *, votes: dict[int, int], editable: Iterable[int]) ->
         -1: ('value="down" class="vote vote--down" aria-pressed="false"',
              'value="clear" class="vote vote--down" aria-pressed="true"'),
     }  # fmt: skip
-    blocks = []
-    for pk in targets:
-        start = html.find(f' id="comment-{pk}">')
-        end = html.find("</footer>", start) if start >= 0 else -1
-        if end >= 0:
-            blocks.append((start, end, pk))
     parts: list[str] = []
     position = 0
-    for start, end, pk in sorted(blocks):
+    for match in _COMMENT_START.finditer(html):
+        pk = int(match.group(1))
+        if pk not in wanted:
+            continue
+        # The comment's own block: up to its </article> (a placeholder has no footer, and the
+        # next comment's footer must never be taken for its own).
+        start = match.end()
+        close = html.find("</article>", start)
+        end = html.find("</footer>", start, close) if close >= 0 else -1
+        if end < 0:
+            continue
         block = html[start:end]
         if votes.get(pk) in pressed:
             old, new = pressed[votes[pk]]

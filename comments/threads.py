@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -23,7 +24,7 @@ from comments.identity import Sender
 from comments.models import Comment, Vote
 from comments.services import MODERATE_PERMISSION, can_author_change, is_open_for_comments
 
-SORTS = ("old", "new", "popular")
+SORTS: tuple[str, ...] = tuple(settings.KIJI_PAGE_SORTS)  # old, new, popular
 DEFAULT_SORT = "old"
 
 # Only what rendering needs: never the email, the sender hash stays in the database.

@@ -7,6 +7,8 @@ without JavaScript through the same forms and services.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -17,13 +19,14 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.models import Article
 from comments import services
 from comments.conf import comment_settings
 from comments.forms import CommentForm, EditForm, ModerateForm, ReportForm, VoteForm
-from comments.fragments import render_nodes
+from comments.fragments import render_nodes, thread_renderer
 from comments.identity import Sender
 from comments.models import Comment
 from comments.services import CommentError
@@ -77,7 +80,7 @@ def _render_node(comment: Comment) -> str:
     if found is None:  # an ancestor is not shown: nothing to insert in place
         return ""
     found.children = []
-    return render_nodes([found], comments_open=True)
+    return render_nodes([found], comments_open=services.is_open_for_comments(comment.article))
 
 
 def _after_write(response: HttpResponse, sender: Sender | None = None) -> HttpResponse:
@@ -138,8 +141,9 @@ def _post_page(
 
 
 def _post_refused(request: HttpRequest, article_id: int) -> HttpResponse:
-    """A cross-site comment post: refused, but what the reader typed is shown back in the form
-    on this site, to send again from here."""
+    """A cross-site comment post: refused. What was typed is shown back read-only, to copy,
+    never pre-filled into the form: another site must not be able to prepare a comment that a
+    reader then sends with one click under their own browser and address."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     message = _(
         "This request came from another site, so it was not carried out. "
@@ -147,11 +151,17 @@ def _post_refused(request: HttpRequest, article_id: int) -> HttpResponse:
     )
     if _wants_json(request):
         return JsonResponse({"ok": False, "message": message}, status=403)
-    form = CommentForm(request.POST)
-    form.is_valid()
-    return _post_page(
-        request, article=article, form=form, error=CommentError(message, status=403), status=403
-    )
+    typed = request.POST.get("body", "")[: comment_settings.MAX_LENGTH * 2]
+    context = {
+        "article": article,
+        "form": CommentForm(),
+        "parent": None,
+        "error": message,
+        "typed": typed,
+        "comments_open": services.is_open_for_comments(article),
+        "comment_anchors": {},
+    }
+    return render(request, "comments/post.html", context, status=403)
 
 
 @cross_origin_protected(on_refusal=_post_refused)
@@ -222,6 +232,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
     return _after_write(redirect(comment.get_anchor_url()), sender)
 
 
+@never_cache
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form on its own page: what the 返信 link opens without JavaScript."""
     parent = _published_comment(pk)
@@ -260,6 +271,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_write(redirect(back), sender)
 
 
+@never_cache
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -309,6 +321,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_write(redirect(f"{comment.article.get_absolute_url()}#comments"))
 
 
+@never_cache
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -360,6 +373,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+@never_cache
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's permalink: the comment and its whole subthread (このスレッドの続き)."""
     comment = get_object_or_404(
@@ -411,6 +425,7 @@ def me(request: HttpRequest, article_id: int) -> JsonResponse:
 
 # At most this many new comments travel in one live update; more, and the page says to reload.
 LIVE_MAX_NEW = 20
+_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only: int() would refuse "²"
 
 
 @require_GET
@@ -423,11 +438,11 @@ def changes(request: HttpRequest, article_id: int) -> HttpResponse:
     kept in the cache. Anonymous and the same for everyone, so shared caches may keep it as
     briefly as the page itself.
     """
-    from blog.cache import mark_shared, page_versions, safe_get, safe_set
+    from blog.cache import mark_shared, page_versions
 
     since = request.GET.get("v", "")
     after = request.GET.get("after", "0")
-    if not (since.isdigit() and after.isdigit()):
+    if not (_NUMBER.fullmatch(since) and _NUMBER.fullmatch(after)):
         return JsonResponse({"ok": False, "message": _("Unknown version.")}, status=400)
     versions = page_versions(request, article_id)
     if versions is None:
@@ -438,35 +453,79 @@ def changes(request: HttpRequest, article_id: int) -> HttpResponse:
     if int(since) == current:
         response = JsonResponse({"v": current})
     else:
-        key = f"kiji:changes:{article_id}:{current}:{int(after)}:{get_language()}"
-        payload = safe_get(key)
-        if payload is None:
-            payload = _changes(article_id, current, int(after))
-            safe_set(key, payload, 600)
-        response = JsonResponse(payload)
+        response = JsonResponse(_changes(article_id, current, int(after)))
     mark_shared(response)
     return response
 
 
 def _changes(article_id: int, current: int, after: int) -> dict:
-    visible = Comment.objects.visible().filter(article_id=article_id)
-    counts = {
-        str(pk): [up, down] for pk, up, down in visible.values_list("id", "upvotes", "downvotes")
-    }
-    new = list(
-        visible.filter(pk__gt=after)
-        .select_related("article", "parent")
-        .order_by("pk")[: LIVE_MAX_NEW + 1]
-    )
-    payload: dict = {"v": current, "count": len(counts), "counts": counts}
-    if len(new) > LIVE_MAX_NEW:
+    """The poll's answer for one version, built from two cached parts: the counts (one per
+    version) and the new comments' markup, with ``after`` clamped to the newest few visible
+    ids, so a reader cannot make more than LIVE_MAX_NEW + 2 entries per version."""
+    from blog.cache import safe_get, safe_set
+
+    language = get_language()
+    key = f"kiji:changes:{article_id}:{current}:{language}"
+    base = safe_get(key)
+    if base is None:
+        visible = Comment.objects.visible().filter(article_id=article_id)
+        counts = {
+            str(pk): [up, down]
+            for pk, up, down in visible.values_list("id", "upvotes", "downvotes")
+        }
+        newest = sorted((int(pk) for pk in counts), reverse=True)[: LIVE_MAX_NEW + 1]
+        base = {"v": current, "count": len(counts), "counts": counts, "newest": newest}
+        safe_set(key, base, 600)
+    newest = base["newest"]
+    payload = {name: base[name] for name in ("v", "count", "counts")}
+    if len(newest) > LIVE_MAX_NEW and after < newest[-1]:
         payload["reload"] = True
         return payload
-    payload["new"] = [
-        {"id": comment.pk, "parent": comment.parent_id, "html": _render_node(comment)}
-        for comment in new
-    ]
+    fresh_ids = [pk for pk in newest if pk > after]
+    after = min(fresh_ids) - 1 if fresh_ids else (newest[0] if newest else 0)
+    new_key = f"{key}:{after}"
+    new = safe_get(new_key)
+    if new is None:
+        new = _render_new(article_id, [pk for pk in newest if pk > after])
+        safe_set(new_key, new, 600)
+    payload["new"] = new
     return payload
+
+
+def _render_new(article_id: int, ids: list[int]) -> list[dict]:
+    """Markup of these comments for in-place insertion: their ancestors and themselves read in
+    one query, nested by build_threads (the one place that caps depth)."""
+    if not ids:
+        return []
+    comments = list(
+        Comment.objects.visible()
+        .filter(article_id=article_id, pk__in=ids)
+        .select_related("article")
+    )
+    if not comments:
+        return []
+    paths = Q()
+    for comment in comments:
+        paths |= Q(tree_id=comment.tree_id, lft__lte=comment.lft, rght__gte=comment.rght)
+    rows = list(
+        Comment.objects.filter(article_id=article_id).filter(paths).order_by("tree_id", "lft")
+    )
+    nodes: dict[int, object] = {}
+    pending = list(build_threads(rows, viewer=NEUTRAL_VIEWER))
+    while pending:
+        node = pending.pop()
+        nodes[node.comment.pk] = node
+        pending.extend(node.children)
+    article = comments[0].article
+    render = thread_renderer(comments_open=services.is_open_for_comments(article))
+    new = []
+    for comment in sorted(comments, key=lambda c: c.pk):
+        node = nodes.get(comment.pk)
+        if node is None:
+            continue
+        node.children = []
+        new.append({"id": comment.pk, "parent": comment.parent_id, "html": render(node)})
+    return new
 
 
 # --- issue 18: ban from the article page ----------------------------------------------------

@@ -267,9 +267,9 @@ CSRF_COOKIE_HTTPONLY = True
 # Anonymous endpoints are protected by Fetch Metadata (config/fetch_metadata.py); a request
 # from a sibling subdomain (Sec-Fetch-Site: same-site) is refused unless this is on.
 KIJI_CSRF_ALLOW_SAME_SITE = env_bool("KIJI_CSRF_ALLOW_SAME_SITE", False)
-# Cookies that make every page personal (rendered fresh, private): staff and flash messages.
-SESSION_COOKIE_NAME = "sessionid"  # Django's default, named here for the list below
-KIJI_PERSONAL_COOKIES = [SESSION_COOKIE_NAME, "messages"]
+# A logged-in session and flash messages make a page personal (blog.cache.is_personal checks
+# that the cookies are real, not only present).
+SESSION_COOKIE_NAME = "sessionid"  # Django's default, named here for blog/cache.py
 # Cookies of per-reader state that the page script applies (own votes, edit links: the comments
 # app's browser cookie, KIJI_COMMENTS_BROWSER_COOKIE); without the script's cookie the page is
 # rendered fresh with that state in it.
@@ -282,6 +282,9 @@ KIJI_FRESH_COOKIE = "kiji_fresh"
 # the writer sees a write within it) and serve a stale copy while refreshing.
 KIJI_SHARED_MAX_AGE = env_int("KIJI_SHARED_MAX_AGE", 2)
 KIJI_STALE_WHILE_REVALIDATE = env_int("KIJI_STALE_WHILE_REVALIDATE", 10)
+# The comment orders an article page offers (comments.threads.SORTS): other ?sort= values are
+# rendered with the default order and never stored.
+KIJI_PAGE_SORTS = ("old", "new", "popular")
 
 # --- Comment and image settings -------------------------------------------------------------
 # Every KIJI_COMMENTS_* and KIJI_IMAGES_* environment variable overrides that app's default

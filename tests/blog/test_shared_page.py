@@ -37,6 +37,29 @@ def reader(ip: str) -> Client:
     return Client(REMOTE_ADDR=ip)
 
 
+def browser_with_state(article, ip: str = "192.0.2.200") -> Client:
+    """A browser without the script that has voted (a real, signed browser cookie)."""
+    browser = reader(ip)
+    comment = Comment.objects.filter(article=article).first()
+    browser.post(reverse("comments:vote", args=[comment.pk]), {"value": "up"}, **JSON)
+    return browser
+
+
+def test_made_up_cookies_do_not_skip_the_shared_page(article):
+    url = article.get_absolute_url()
+    Client().get(url)
+    for name, value in [
+        ("kiji_browser", "x"),
+        ("sessionid", "not-a-session"),
+        ("messages", "forged"),
+    ]:
+        forger = Client()
+        forger.cookies[name] = value
+        response = forger.get(url)
+        assert response["X-Page-Cache"] == "hit", name
+        assert "public" in response["Cache-Control"]
+
+
 def test_two_anonymous_readers_get_byte_identical_html(article):
     url = article.get_absolute_url()
     cache.clear()
@@ -57,8 +80,7 @@ def test_shared_and_personal_pages_say_who_may_store_them(article):
     shared = Client().get(url)
     assert "public" in shared["Cache-Control"] and "s-maxage=" in shared["Cache-Control"]
     assert "stale-while-revalidate=" in shared["Cache-Control"] and shared["ETag"]
-    no_script = Client()
-    no_script.cookies["kiji_browser"] = "x"
+    no_script = browser_with_state(article)
     personal = no_script.get(url)
     assert "X-Page-Cache" not in personal
     assert "private" in personal["Cache-Control"] and "no-store" in personal["Cache-Control"]
@@ -259,8 +281,7 @@ def _queries(client: Client, url: str) -> int:
 
 def test_article_page_queries_do_not_grow_with_the_comments(article):
     url = article.get_absolute_url()
-    personal = Client()
-    personal.cookies["kiji_browser"] = "x"  # no script: rendered with its own state
+    personal = browser_with_state(article)  # no script: rendered with its own state
 
     def counts() -> tuple[int, int, int, int]:
         cache.clear()
@@ -327,3 +348,41 @@ def test_a_new_comment_re_renders_its_thread_and_the_sidebar_not_the_article(art
     Article.objects.filter(pk=article.pk).update(title="改題")
     assert "改題" in Client().get(url).content.decode()
     assert views.stats["frames"] == frames + 1
+
+
+def test_a_personal_page_marks_only_the_readers_own_votes_around_placeholders(article):
+    """A hidden comment's placeholder has no footer: the reply after it keeps its own state."""
+    root = Comment.objects.filter(article=article, parent__isnull=True).first()
+    reply = Comment.objects.get(parent=root)
+    browser = reader("192.0.2.90")  # no script: its state is put in on the server
+    browser.post(reverse("comments:vote", args=[root.pk]), {"value": "up"})
+    browser.post(reverse("comments:vote", args=[reply.pk]), {"value": "down"})
+    Comment.objects.filter(pk=root.pk).update(status=Comment.Status.HIDDEN)
+    browser.cookies.pop("messages", None)
+    html = browser.get(article.get_absolute_url()).content.decode()
+    assert html.count(f'id="comment-{reply.pk}"') == 1  # not repeated by an overlapping block
+    assert html.count('aria-pressed="true"') == 1
+    assert 'value="clear" class="vote vote--down" aria-pressed="true"' in html
+
+
+def test_variants_of_a_pages_own_parameters_are_served_but_not_stored(article):
+    url = article.get_absolute_url()
+    cache.clear()
+    Client().get(url)
+    entries = len(cache._cache)
+    for query in ["?sort=junk", "?sort=OLD", "?sort=%EF%BD%8Eew"]:
+        response = Client().get(url + query)
+        assert response.status_code == 200 and "X-Page-Cache" not in response, query
+    for query in ["?page=02", "?page=+2", "?page=%EF%BC%92", "?page=x"]:
+        assert Client().get("/" + query).status_code in (200, 404)
+    assert len(cache._cache) == entries
+
+
+def test_list_page_links_never_carry_someone_elses_parameters():
+    from tests.factories import ArticleFactory as Factory
+
+    for n in range(45):
+        Factory(title=f"一覧の記事{n}")
+    poisoned = Client().get("/?page=2&utm_source=EVIL&x=1").content.decode()
+    clean = Client().get("/?page=2")
+    assert "EVIL" not in poisoned and "EVIL" not in clean.content.decode()

@@ -120,3 +120,29 @@ def test_an_author_past_the_edit_window_is_told_the_window_closed(article):
     stranger = Client(REMOTE_ADDR="198.51.100.9")
     response = stranger.get(reverse("comments:edit", args=[posted["id"]]), follow=True)
     assert "このブラウザからは編集できません" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "١", "1" * 19, "-1", " 1"])
+def test_odd_digits_are_a_clean_400(article, value):
+    for query in ({"v": value, "after": "0"}, {"v": "0", "after": value}):
+        response = Client().get(reverse("comments:changes", args=[article.pk]), query)
+        assert response.status_code == 400
+
+
+def test_a_reader_cannot_grow_the_cache_with_after_values(article):
+    from django.core.cache import cache
+
+    version, highest = page_version(article)
+    CommentFactory(article=article, body="新しい")
+    poll(article, version, highest)
+    entries = len(cache._cache)
+    for after in range(highest + 1000, highest + 1050):
+        assert poll(article, version, after).status_code == 200
+    assert len(cache._cache) <= entries + 1
+
+
+def test_comment_pages_are_never_stored_by_shared_caches(article):
+    comment = Comment.objects.get(body="最初のコメント")
+    for name in ("detail", "reply", "report"):
+        response = Client().get(reverse(f"comments:{name}", args=[comment.pk]))
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]

@@ -183,7 +183,9 @@ def test_cross_site_posts_are_refused_and_the_typed_comment_is_shown_back(articl
     )
     assert response.status_code == 403
     html = response.content.decode()
+    # Shown back to copy, read-only; never pre-filled into the form another site prepared.
     assert "別のサイトから" in html and "よそのサイトから</textarea>" in html
+    assert html.count("よそのサイトから") == 1 and "readonly" in html
     response = strict.post(
         post_url(article), {"body": "よそのサイトから"}, HTTP_ORIGIN="https://evil.example"
     )
