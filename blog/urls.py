@@ -18,9 +18,7 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("tag/<str:slug>/feed/", feeds.TagArticlesFeed(), name="tag_feed"),
     path("date/<int:year>/", views.ArchiveYearView.as_view(), name="archive_year"),
-    path(
-        "date/<int:year>/<int:month>/", views.ArchiveMonthPageView.as_view(), name="archive_month"
-    ),
+    path("date/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
     path(
         "date/<int:year>/<int:month>/<int:day>/",
         views.ArchiveDayView.as_view(),

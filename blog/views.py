@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gzip
 import hashlib
@@ -13,10 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import (
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from blog.cache import (
@@ -315,22 +323,6 @@ class ArchiveYearView(ArchiveMixin, YearArchiveView):
     make_object_list = True
 
 
-class ArchiveMonthView(ArchiveMixin, MonthArchiveView):
-    """All published articles of one month."""
-
-    template_name = "blog/archive_month.html"
-    month_format = "%m"
-
-
-# --- Day archives, and date-archive links that skip empty periods (issue 19). These imports sit
-# with the classes that use them because the top of this module is edited in parallel; move
-# them up with the others when convenient.
-import datetime  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-from django.views.generic import DayArchiveView  # noqa: E402
-
-
 class AdjacentArchiveMixin:
     """Previous/next links of a date archive go to the nearest month or day that has published
     articles: with allow_empty (empty periods are pages, not 404s) Django would link the
@@ -367,9 +359,11 @@ class AdjacentArchiveMixin:
         return self._nearest(date, "day", is_previous=False)
 
 
-class ArchiveMonthPageView(AdjacentArchiveMixin, ArchiveMonthView):
-    """The month archive as routed: ArchiveMonthView whose previous/next links skip empty
-    months (an empty month is no longer linked from the month before)."""
+class ArchiveMonthView(AdjacentArchiveMixin, ArchiveMixin, MonthArchiveView):
+    """All published articles of one month; its previous/next links skip empty months."""
+
+    template_name = "blog/archive_month.html"
+    month_format = "%m"
 
 
 class ArchiveDayView(AdjacentArchiveMixin, ArchiveMixin, DayArchiveView):
