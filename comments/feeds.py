@@ -27,7 +27,13 @@ class LatestCommentsFeed(Feed):
         return feed_text(_("%(site)s: latest comments") % {"site": settings.SITE_NAME})
 
     def link(self) -> str:
-        return "/"
+        return absolute_url("/")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Every address on SITE_URL, never on the request's host.
+        feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
+        return feed
 
     def items(self) -> list[Comment]:
         return list(
@@ -57,7 +63,7 @@ class LatestCommentsFeed(Feed):
         return render_body(item.body)
 
     def item_link(self, item: Comment) -> str:
-        return item.get_anchor_url()
+        return absolute_url(item.get_anchor_url())
 
     def item_pubdate(self, item: Comment):
         return item.created_at
@@ -69,12 +75,6 @@ class ArticleCommentsFeed(LatestCommentsFeed):
 
     def get_object(self, request, pk: int) -> Article:
         return get_object_or_404(Article.objects.published().only("id", "title"), pk=pk)
-
-    def get_feed(self, obj: Article, request):
-        feed = super().get_feed(obj, request)
-        # The feed's own address on SITE_URL, like the article feeds (not the request's host).
-        feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
-        return feed
 
     def title(self, obj: Article) -> str:
         return feed_text(_("Comments on %(title)s") % {"title": obj.title})

@@ -113,10 +113,6 @@ def test_no_absolute_link_uses_the_request_host(client, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments/feeds.py builds links on the request host; it should use absolute_url",
-)
 def test_the_comments_feed_uses_site_url_too(client, settings):
     settings.SITE_URL = "http://127.0.0.1:8200"
     settings.ALLOWED_HOSTS = ["other.example"]
