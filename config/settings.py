@@ -191,8 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
-# Admin login throttling (ops/throttle.py): failures within the window lock out the account or
-# the address until they age out.
+# Admin login throttling (ops/throttle.py): failures within the window lock one account out from
+# one address (IPv6: its /64), or an address out for every account, until they age out; the
+# right password from another address still works during an attack on an account.
 LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
