@@ -479,3 +479,35 @@ def reads_during_writes(
         "stale_observer (within s-maxage)": writes.get("stale_observer"),
     }
     return reads
+
+
+def paced_polls(port: int, path: str, *, readers: int, every: float, duration: float) -> dict:
+    """``readers`` open pages polling ``path`` every ``every`` seconds (wrk, one connection a
+    reader, bench/wrk_poll.lua): the live thread's load as a crowd makes it."""
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(readers),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(BASE_DIR / "bench" / "wrk_poll.lua"),
+            "-H",
+            "Accept-Encoding: gzip",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KIJI_POLL_MS": str(int(every * 1000))},
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
+    summary = json.loads(line)
+    summary["generator"] = "wrk"
+    summary["readers"] = readers
+    return summary
