@@ -97,10 +97,10 @@ def test_readme_screenshots(chromium, live_server, client):
     for comment in reported:
         ReportFactory(comment=comment)
     assert Report.objects.exists()
-    # Wide enough for every column of the comment list.
-    moderator = staff_context(chromium, client, live_server, "moderator", width=1680)
+    # The moderation queue (issue 18), held comments first.
+    moderator = staff_context(chromium, client, live_server, "moderator", width=1440)
     page = moderator.new_page()
-    page.goto(f"{live_server.url}/admin/comments/comment/?status__exact=held")
+    page.goto(f"{live_server.url}/admin/comments/comment/queue/")
     shoot(page, "moderation-queue")
     moderator.close()
 
