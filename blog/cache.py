@@ -38,7 +38,7 @@ import re
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -153,19 +153,19 @@ def page_key(request: HttpRequest, versions: tuple, query: str) -> str:
     return "kiji:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def safe_get(key: str):
+def safe_get(key: str, *, store=None):
     """cache.get that treats a failing backend as a miss."""
     try:
-        return cache.get(key)
+        return (store or cache).get(key)
     except Exception:
         logger.warning("cache get failed", exc_info=True)
         return None
 
 
-def safe_set(key: str, value, timeout: int = CACHE_TIMEOUT) -> None:
+def safe_set(key: str, value, timeout: int = CACHE_TIMEOUT, *, store=None) -> None:
     """cache.set that never fails the request (a full or absent backend only costs time)."""
     try:
-        cache.set(key, value, timeout)
+        (store or cache).set(key, value, timeout)
     except Exception:
         logger.warning("cache set failed", exc_info=True)
 
@@ -243,7 +243,7 @@ class CachedPageMixin:
             response = HttpResponseNotModified()
             response["ETag"] = etag
         else:
-            compressed = safe_get(key)
+            compressed = safe_get(key, store=caches["pages"])
             state = "hit"
             if compressed is None:
                 state = "miss"
@@ -254,7 +254,7 @@ class CachedPageMixin:
                     mark_personal(response)
                     return response
                 compressed = gzip.compress(response.content, GZIP_LEVEL, mtime=0)
-                safe_set(key, compressed)
+                safe_set(key, compressed, store=caches["pages"])
             response = shared_response(request, compressed, etag)
             response["X-Page-Cache"] = state
         mark_shared(response)

@@ -170,15 +170,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Two caches: "default" for small things (comment thread fragments, page frames, the sidebar,
+# widgets, rate counters) and "pages" for whole compressed pages (~40 KB each, one per URL and
+# version: a hot article makes a new one at every vote). Per process each is bounded by entries,
+# least recently used first out: ~30 MB and ~20 MB at most. Hot threads number in the hundreds,
+# so the small cache must hold thousands, or fragments would push each other out.
 if REDIS_URL:
     # Shared by every host: page cache, sessions (cached_db keeps them in PostgreSQL too).
+    # Reads miss and writes are skipped while Redis is down or full (config/cache.py).
     CACHES = {
-        # Reads miss and writes are skipped while Redis is down or full (config/cache.py).
-        "default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kiji-default",
+            "OPTIONS": {"MAX_ENTRIES": env_int("KIJI_CACHE_MAX_ENTRIES", 10_000)},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kiji-pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("KIJI_PAGE_CACHE_MAX_ENTRIES", 500)},
+        },
+    }
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

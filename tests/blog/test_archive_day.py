@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_month_links_skip_empty_months(client):
 
 def test_day_page_query_count_is_fixed(client):
     def count() -> int:
-        cache.clear()
+        clear_caches()
         with CaptureQueriesContext(connection) as context:
             assert client.get("/date/2024/05/03/").status_code == 200
         return len(context.captured_queries)

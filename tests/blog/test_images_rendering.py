@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Image
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory, ImageFactory, two_colour_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +144,8 @@ class TestBody:
             )
 
         def queries(article) -> tuple[int, int]:
-            from django.core.cache import cache
 
-            cache.clear()  # a full render each time (page cache and sidebar widgets)
+            clear_caches()  # a full render each time (page cache and sidebar widgets)
             with CaptureQueriesContext(connection) as context:
                 html = page(client, article)
             body = section(html, '<div class="article__body', "</article>")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def build_site(article_count: int) -> dict:
 
 def count_queries(client, url: str) -> int:
     """Queries of a full render (the page cache is emptied first)."""
-    cache.clear()
+    clear_caches()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Article
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,9 +246,8 @@ def test_search_page_costs_a_fixed_number_of_queries(client):
     category, image = CategoryFactory(), ImageFactory()
 
     def count(query: str) -> int:
-        from django.core.cache import cache
 
-        cache.clear()  # a full render: the sidebar widgets are cached for a minute
+        clear_caches()  # a full render: the sidebar widgets are cached for a minute
         with CaptureQueriesContext(connection) as context:
             assert search(client, query).status_code == 200
         return len(context.captured_queries)
@@ -316,9 +316,8 @@ def test_a_capped_search_costs_the_same_queries(client, result_limit):
     category, image = CategoryFactory(), ImageFactory()
 
     def count(query: str) -> int:
-        from django.core.cache import cache
 
-        cache.clear()  # a full render: the sidebar widgets are cached for a minute
+        clear_caches()  # a full render: the sidebar widgets are cached for a minute
         with CaptureQueriesContext(connection) as context:
             assert search(client, query).status_code == 200
         return len(context.captured_queries)

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps as global_apps
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Article
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_query_count_is_fixed_whatever_the_tag_matches(client):
     now = timezone.now()
 
     def count(query: str) -> int:
-        cache.clear()
+        clear_caches()
         with CaptureQueriesContext(connection) as context:
             assert search(client, query).status_code == 200
         return len(context.captured_queries)
@@ -175,7 +175,7 @@ def test_migration_rebuilds_the_index_with_the_fold(client, frigate, monkeypatch
     monkeypatch.setattr(migration, "BATCH_SIZE", 1)  # several batches, each committed alone
     ArticleFactory(title="二本目のフリゲート")
     migration.rebuild_search_index(global_apps, connection.schema_editor())
-    cache.clear()
+    clear_caches()
     assert set(found_titles(search(client, "フリゲート"))) == {frigate.title, "二本目のフリゲート"}
     frigate.refresh_from_db()
     assert frigate.search_title == "海自の新型ふりげーとが進水"

@@ -10,7 +10,7 @@ import gzip
 import json
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -31,6 +31,16 @@ def article():
         root = CommentFactory(article=article, body=f"スレッド{thread}の最初")
         CommentFactory(article=article, parent=root, body=f"スレッド{thread}への返信")
     return article
+
+
+def clear_caches() -> None:
+    for store in caches.all():
+        store.clear()
+
+
+def entries() -> int:
+    """Entries in both per-process caches (pages, and fragments/frames/sidebar)."""
+    return len(cache._cache) + len(caches["pages"]._cache)
 
 
 def reader(ip: str) -> Client:
@@ -62,9 +72,9 @@ def test_made_up_cookies_do_not_skip_the_shared_page(article):
 
 def test_two_anonymous_readers_get_byte_identical_html(article):
     url = article.get_absolute_url()
-    cache.clear()
+    clear_caches()
     first = reader("192.0.2.1").get(url)
-    cache.clear()  # the second render is fresh too: identical because nothing is personal
+    clear_caches()  # the second render is fresh too: identical because nothing is personal
     second = reader("198.51.100.7").get(url)
     assert first["X-Page-Cache"] == second["X-Page-Cache"] == "miss"
     assert first.content == second.content
@@ -221,29 +231,25 @@ def test_a_vote_re_renders_only_its_thread(article):
 
 def test_unknown_query_parameters_add_no_cache_entries(article):
     url = article.get_absolute_url()
-    cache.clear()
+    clear_caches()
     Client().get(url)
-    entries = len(cache._cache)
+    before = entries()
     for n in range(20):
         response = Client().get(f"{url}?x={n}&utm_source=feed{n}")
         assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
-    assert len(cache._cache) == entries
+    assert entries() == before
     Client().get(url + "?sort=new")
     # A parameter the page uses: that order's page and its frame (the threads are shared).
-    assert len(cache._cache) == entries + 2
+    assert entries() == before + 2
     for n in range(5):
         Client().get(f"/?page=1&junk={n}")
-    assert len(cache._cache) == entries + 3
+    assert entries() == before + 3
 
 
 def test_a_failing_cache_backend_still_serves_every_page(article, settings):
     # The production backend for Redis, pointed at a port where nothing listens.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-        }
-    }
+    dead = {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    settings.CACHES = {"default": dead, "pages": dead}
     comment = Comment.objects.filter(article=article).first()
     for url in [article.get_absolute_url(), "/", article.category.get_absolute_url()]:
         response = Client().get(url)
@@ -284,7 +290,7 @@ def test_article_page_queries_do_not_grow_with_the_comments(article):
     personal = browser_with_state(article)  # no script: rendered with its own state
 
     def counts() -> tuple[int, int, int, int]:
-        cache.clear()
+        clear_caches()
         cold = _queries(Client(), url)
         hit = _queries(Client(), url)
         comment = Comment.objects.filter(article=article).last()
@@ -367,15 +373,15 @@ def test_a_personal_page_marks_only_the_readers_own_votes_around_placeholders(ar
 
 def test_variants_of_a_pages_own_parameters_are_served_but_not_stored(article):
     url = article.get_absolute_url()
-    cache.clear()
+    clear_caches()
     Client().get(url)
-    entries = len(cache._cache)
+    before = entries()
     for query in ["?sort=junk", "?sort=OLD", "?sort=%EF%BD%8Eew"]:
         response = Client().get(url + query)
         assert response.status_code == 200 and "X-Page-Cache" not in response, query
     for query in ["?page=02", "?page=+2", "?page=%EF%BC%92", "?page=x"]:
         assert Client().get("/" + query).status_code in (200, 404)
-    assert len(cache._cache) == entries
+    assert entries() == before
 
 
 def test_list_page_links_never_carry_someone_elses_parameters():

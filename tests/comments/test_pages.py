@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from comments.demo import create_demo_comments
 from comments.models import Comment
+from tests.caches import clear_caches
 from tests.factories import ArticleFactory, CommentFactory, moderator
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,8 @@ def comment_ids(html: str) -> list[int]:
 
 def queries_of(client, url: str) -> list[str]:
     """The SQL of a full render (the page cache is emptied first), literals left out."""
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_caches()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     # Content-type lookups fill a per-process cache at whatever request comes first: they do not
@@ -53,9 +53,8 @@ def queries_of(client, url: str) -> list[str]:
 
 def count_queries(client, url: str) -> int:
     """Queries of a full render (the page cache is emptied first)."""
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_caches()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
@@ -253,9 +252,8 @@ def test_article_page_query_count_is_the_same_with_3_and_300_comments(
     assert small_count == large_count
     for sort in ("new", "popular"):
         assert count_queries(client, large.get_absolute_url() + f"?sort={sort}") == small_count
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_caches()
     # Full render (frame, thread fragments); a cached repeat costs one query.
     with django_assert_max_num_queries(19):
         client.get(large.get_absolute_url())

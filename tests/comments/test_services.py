@@ -20,6 +20,7 @@ from comments.services import (
     report_comment,
     unhide_comment,
 )
+from tests.caches import clear_caches
 from tests.comments.conftest import assert_valid_forest
 from tests.factories import (
     ArticleFactory,
@@ -174,10 +175,9 @@ def test_rate_limit_per_hour(article, settings):
 
 
 def test_rate_limit_is_shared_state_in_the_database_not_a_process_cache(article):
-    from django.core.cache import cache
 
     post(article, "一回目")
-    cache.clear()  # another worker has its own (empty) LocMem cache
+    clear_caches()  # another worker has its own (empty) LocMem cache
     with pytest.raises(CommentError):
         post(article, "二回目")
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -27,15 +27,12 @@ from comments.models import Comment
 def clear_page_caches() -> None:
     """Forget every page, frame and thread fragment, keeping the sidebar widgets' caches (a cold
     article page: nothing of it rendered yet, on a site that is already serving)."""
+    caches["pages"].clear()
     store = getattr(cache, "_cache", None)
     if store is None:  # not the per-process cache: forget everything
         cache.clear()
         return
-    for key in [
-        key
-        for key in store
-        if ":kiji:page:" in key or ":kiji:frame:" in key or ":kiji:thread:" in key
-    ]:
+    for key in [key for key in store if ":kiji:frame:" in key or ":kiji:thread:" in key]:
         cache.delete(key.split(":", 2)[2])
 
 
@@ -157,7 +154,8 @@ class Command(BaseCommand):
             "search": targets["search_path"],
         }
         for name, path in pages.items():
-            cache.clear()
+            for store in caches.all():
+                store.clear()
             with CaptureQueriesContext(connection) as cold:
                 assert client.get(path).status_code == 200, path
             with CaptureQueriesContext(connection) as warm:
