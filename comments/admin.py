@@ -113,14 +113,23 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "number_label",
         "article",
-        "display_name",
-        "excerpt",
+        "name_shown",
+        "excerpt_shown",
         "score",
         "report_count",
         "status",
         "created_at",
         "ip_hash",
     )
+
+    @admin.display(description=_("name"), ordering="author_name")
+    def name_shown(self, obj: Comment) -> str:
+        return obj.display_name
+
+    @admin.display(description=_("excerpt"))
+    def excerpt_shown(self, obj: Comment) -> str:
+        return obj.excerpt
+
     list_filter = (
         "status",
         ReportedFilter,
@@ -375,7 +384,7 @@ class BanAdmin(admin.ModelAdmin):
         "reason",
         "created_at",
         "expires_at",
-        "is_active",
+        "in_force",
         "created_by",
     )
     list_filter = ("scope", "created_at", "expires_at")
@@ -385,6 +394,10 @@ class BanAdmin(admin.ModelAdmin):
     @admin.display(description=_("browser / IP hash"))
     def short_hash(self, obj: Ban) -> str:
         return str(obj)
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj: Ban) -> bool:
+        return obj.is_active
 
     def save_model(self, request: HttpRequest, obj: Ban, form, change: bool) -> None:
         if not change:
