@@ -504,7 +504,11 @@ def paced_polls(port: int, path: str, *, readers: int, every: float, duration: f
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "KIJI_POLL_MS": str(int(every * 1000))},
+        env={
+            **os.environ,
+            "KIJI_POLL_MS": str(int(every * 1000)),
+            "KIJI_WRK_REPORT": str(BASE_DIR / "bench" / "wrk_report.lua"),
+        },
     )
     line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
     summary = json.loads(line)

@@ -1,5 +1,5 @@
 -- wrk script: each connection is one reader whose page polls every KIJI_POLL_MS milliseconds
--- (a random first delay spreads them out); prints the same JSON line as wrk_report.lua.
+-- (a random first delay spreads them out); the JSON summary line is wrk_report.lua's.
 local every = tonumber(os.getenv("KIJI_POLL_MS") or "15000")
 local first = true
 
@@ -11,14 +11,5 @@ delay = function()
   return every
 end
 
-done = function(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    '{"requests": %d, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "mean_ms": %.2f, ' ..
-    '"errors": %d, "non_2xx": %d}\n',
-    summary.requests, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    latency.mean / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
+-- The summary printer shared with the other scenarios (bench/run.py passes its path).
+dofile(os.getenv("KIJI_WRK_REPORT"))
