@@ -591,14 +591,21 @@ def _check_moderator(moderator: AbstractBaseUser) -> None:
         raise CommentError(_("Only moderators can do this."), code="forbidden", status=403)
 
 
-@transaction.atomic
-def hide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
-    """Hide a comment from readers, recording who, when and why; nothing is deleted."""
+def _locked_for_moderation(comment: Comment, moderator: AbstractBaseUser) -> Comment:
+    """The comment re-read under its article's lock, for a moderator's change of its state;
+    a comment its author deleted is refused (its text stays out of reach)."""
     _check_moderator(moderator)
     _lock(_LOCK_ARTICLE, comment.article_id)
     comment = Comment.objects.get(pk=comment.pk)
     if comment.status == Comment.Status.DELETED:
         raise CommentError(_("This comment was deleted by its author."), code="deleted")
+    return comment
+
+
+@transaction.atomic
+def hide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+    """Hide a comment from readers, recording who, when and why; nothing is deleted."""
+    comment = _locked_for_moderation(comment, moderator)
     Comment.objects.filter(pk=comment.pk).update(
         status=Comment.Status.HIDDEN,
         hidden_at=timezone.now(),
@@ -616,11 +623,7 @@ def hide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str =
 @transaction.atomic
 def unhide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
     """Show a hidden or held comment to readers again (approving it if it was held)."""
-    _check_moderator(moderator)
-    _lock(_LOCK_ARTICLE, comment.article_id)
-    comment = Comment.objects.get(pk=comment.pk)
-    if comment.status == Comment.Status.DELETED:
-        raise CommentError(_("This comment was deleted by its author."), code="deleted")
+    comment = _locked_for_moderation(comment, moderator)
     if comment.status == Comment.Status.VISIBLE:
         return comment
     action = (
@@ -677,11 +680,7 @@ def ban_sender(
 @transaction.atomic
 def hold_again(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
     """Put a visible or hidden comment back on hold (undoing an approval), logged as a hold."""
-    _check_moderator(moderator)
-    _lock(_LOCK_ARTICLE, comment.article_id)
-    comment = Comment.objects.get(pk=comment.pk)
-    if comment.status == Comment.Status.DELETED:
-        raise CommentError(_("This comment was deleted by its author."), code="deleted")
+    comment = _locked_for_moderation(comment, moderator)
     Comment.objects.filter(pk=comment.pk).update(
         status=Comment.Status.HELD, held_reason=comment.held_reason or "moderator"
     )
