@@ -1,10 +1,9 @@
 """Fixtures for the WordPress importer tests.
 
 Everything the default run needs is inside the repository (``tests/wpimport/data/``). Checks
-against exports that live outside it (WordPress's theme unit test file in the corpus folder beside the
-repository)
-are in ``compat/``, collected only by ``make test-compat`` (``KIJI_WPIMPORT_COMPAT=1``), where
-a missing folder is an error, never a skip.
+against exports that live outside it (WordPress's theme unit test file, in the corpus folder
+beside the repository) are in ``compat/``, collected only by ``make test-compat``
+(``KIJI_WPIMPORT_COMPAT=1``), where a missing folder is an error, never a skip.
 """
 
 from __future__ import annotations
