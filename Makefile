@@ -70,6 +70,7 @@ messages: install
 # unless WEB_CONCURRENCY says otherwise (five booting at once slow a laptop's first page).
 # One process does it all (config/run.py), so the embedded PostgreSQL starts once.
 run: export HTTPS = 0
+run: export KIJI_DEVTOOLS = 1
 run: install messages
 	@GUNICORN_LOG_LEVEL=warning WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/python -m config.run
 
@@ -123,6 +124,7 @@ restore: install
 # comments, imported into a separate embedded database (var/bench-pgdata); prints time and peak
 # memory. BENCH_ARGS="--posts 2000 --comments 30000" for a quick run.
 .PHONY: bench-import
+bench-import: export KIJI_DEVTOOLS = 1
 bench-import: export KIJI_PGDATA = $(CURDIR)/var/bench-pgdata
 bench-import: install
 	$(MANAGE) migrate --noinput --verbosity 0
@@ -132,6 +134,7 @@ bench-import: install
 # embedded database (var/bench-search-pgdata, seeded once, reused); prints p50/p95 latency of
 # 1-, 2-, 4-character and 2-term searches. BENCH_ARGS="--articles 2000" for a quick run.
 .PHONY: bench-search
+bench-search: export KIJI_DEVTOOLS = 1
 bench-search: export KIJI_PGDATA = $(CURDIR)/var/bench-search-pgdata
 bench-search: export DATABASE_URL =
 bench-search: install
@@ -141,6 +144,7 @@ bench-search: install
 # Moderation queue benchmark (not a test): 100,000 comments with 2,000 held in its own embedded
 # database (var/bench-moderation-pgdata); prints the queue tabs' in-process time and queries.
 .PHONY: bench-moderation
+bench-moderation: export KIJI_DEVTOOLS = 1
 bench-moderation: export KIJI_PGDATA = $(CURDIR)/var/bench-moderation-pgdata
 bench-moderation: export DATABASE_URL =
 bench-moderation: install
@@ -152,6 +156,7 @@ bench-moderation: install
 # drives each scenario from a second process (wrk if installed, else Python) and prints the
 # table; the JSON goes to var/bench/. `apt-get install wrk` for the read scenarios.
 .PHONY: bench
+bench: export KIJI_DEVTOOLS = 1
 bench: export KIJI_PGDATA = $(CURDIR)/var/bench-site-pgdata
 bench: export DATABASE_URL =
 bench: export STATIC_ROOT = $(CURDIR)/var/bench-static
@@ -164,10 +169,11 @@ bench: install messages
 # every accepted comment counted, parallel replies and votes; prints a report (under 10 minutes).
 # SOAK_ARGS="--duration 20" for a quick run.
 .PHONY: soak
+soak: export KIJI_DEVTOOLS = 1
 soak: export KIJI_PGDATA = $(CURDIR)/var/soak-pgdata
 soak: export DATABASE_URL =
 soak: export STATIC_ROOT = $(CURDIR)/var/soak-static
 soak: export HTTPS = 0
 soak: install-dev messages
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+	$(BIN)/python -m devtools.bench.soak $(SOAK_ARGS)

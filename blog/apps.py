@@ -7,10 +7,3 @@ class BlogConfig(AppConfig):
 
     name = "blog"
     verbose_name = _("Blog")
-
-    def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from blog.roles import sync_role_permissions
-
-        post_migrate.connect(sync_role_permissions, sender=self)

@@ -356,7 +356,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("resolved", "reason", "created_at")
     search_fields = ("detail", "comment__body")
     list_select_related = ("comment",)
-    # Only moderators reach reports (blog.roles); the hashes are evidence, never edited.
+    # Only moderators reach reports (core.roles); the hashes are evidence, never edited.
     readonly_fields = (
         "comment",
         "reason",

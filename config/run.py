@@ -12,6 +12,7 @@ waited for before gunicorn starts. Settings come from the environment as for eve
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ def main(argv: list[str]) -> int:
     """Prepare the site, print the block, then serve until Ctrl-C."""
     os.chdir(ROOT)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # `make run` is a development server: the demo content's tools are installed.
+    os.environ.setdefault("KIJI_DEVTOOLS", "1")
     static = subprocess.Popen(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         env={**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or NO_DATABASE},
@@ -33,11 +36,16 @@ def main(argv: list[str]) -> int:
         import django
 
         django.setup()
+        from django.apps import apps
         from django.core.management import call_command
         from django.db import connections
 
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("bootstrap", banner=True)
+        # Demo content comes from the development tools, which `make run` installs.
+        demo = (
+            call_command("load_demo", stdout=io.StringIO()) if apps.is_installed("devtools") else ""
+        )
+        call_command("bootstrap", banner=True, demo_summary=demo or "")
         # Workers must not share the master's database connections.
         connections.close_all()
     except BaseException:

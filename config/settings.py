@@ -82,7 +82,15 @@ INSTALLED_APPS = [
     "comments",
     "wpimport",
     "ops",
+    # Last: its post_migrate step syncs the staff roles once every app's permissions exist.
+    "core",
 ]
+# Demo content, synthetic exports and the benchmark commands: `make run`, `make bench*`, `make
+# soak` and the tests set KIJI_DEVTOOLS=1; a production deploy leaves it out, so its `manage.py`
+# offers no command that fills or empties a database.
+KIJI_DEVTOOLS = env_bool("KIJI_DEVTOOLS", False)
+if KIJI_DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
@@ -118,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "blog.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -208,7 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
-# Admin login throttling (ops/throttle.py): failures within the window lock one account out from
+# Admin login throttling (core/throttle.py): failures within the window lock one account out from
 # one address (IPv6: its /64), or an address out for every account, until they age out; the
 # right password from another address still works during an attack on an account.
 LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)

@@ -8,6 +8,9 @@ os.environ.setdefault(
     "KIJI_PGDATA", str(Path(__file__).resolve().parent.parent / "var" / "test-pgdata")
 )
 
+# The development tools (demo content, synthetic exports, the tree validator) are installed.
+os.environ.setdefault("KIJI_DEVTOOLS", "1")
+
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES, STORAGES
 

@@ -7,7 +7,8 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from blog import sitemaps
-from config.views import healthz, set_language
+from config.views import set_language
+from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,22 +1,8 @@
-"""Project-level views that belong to no app."""
+"""Project-level views that belong to no app: the language switch."""
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest
 
 from config.fetch_metadata import cross_origin_protected
-
-
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Load-balancer check: 200 after a database round trip, 503 when the database is down."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
 
 
 def _set_language(request: HttpRequest):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from blog.models import Article, Category, Image, Source
-from blog.roles import sync_role_permissions
+from core.roles import sync_role_permissions
 
 
 def png_bytes(width: int = 64, height: int = 48, color: str = "#336699") -> bytes:

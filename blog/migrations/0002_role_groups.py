@@ -1,4 +1,4 @@
-"""Create the staff role groups; their permissions are applied after migrate (blog.roles)."""
+"""Create the staff role groups; their permissions are applied after migrate (core.roles)."""
 
 from django.db import migrations
 

@@ -261,7 +261,7 @@ class TestRegenerateCommand:
         assert stamps(fine) != before
 
     def test_demo_images_get_renditions(self):
-        from blog.demo import create_demo_content
+        from devtools.demo_articles import create_demo_content
 
         create_demo_content()
         images = list(Image.objects.all())

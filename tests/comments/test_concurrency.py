@@ -16,7 +16,7 @@ from django.db import connection, connections
 
 from comments.models import Comment, Vote
 from comments.services import CommentError, cast_vote, post_comment
-from tests.comments.conftest import assert_valid_forest
+from devtools.trees import assert_valid_forest
 from tests.factories import ArticleFactory, CommentFactory, sender
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,8 +12,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.demo import create_demo_comments
 from comments.models import Comment
+from devtools.demo_comments import create_demo_comments
 from tests.caches import clear_caches
 from tests.factories import ArticleFactory, CommentFactory, moderator
 

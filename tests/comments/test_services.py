@@ -20,8 +20,8 @@ from comments.services import (
     report_comment,
     unhide_comment,
 )
+from devtools.trees import assert_valid_forest
 from tests.caches import clear_caches
-from tests.comments.conftest import assert_valid_forest
 from tests.factories import (
     ArticleFactory,
     BanFactory,

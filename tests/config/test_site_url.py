@@ -125,7 +125,7 @@ def test_the_comments_feed_uses_site_url_too(client, settings):
 def test_the_first_run_banner_names_the_address_accounts_and_reset(monkeypatch):
     monkeypatch.setenv("KIJI_BIND", "127.0.0.1:8200")
     out = io.StringIO()
-    call_command("bootstrap", "--banner", "--no-demo", stdout=out)
+    call_command("bootstrap", "--banner", stdout=out)
     text = out.getvalue()
     assert "Kiji:   http://127.0.0.1:8200/" in text
     assert "Admin:  http://127.0.0.1:8200/admin/" in text
@@ -137,6 +137,6 @@ def test_the_first_run_banner_names_the_address_accounts_and_reset(monkeypatch):
     assert lines[0].startswith("─") and lines[-1].startswith("─")  # one block, nothing after
 
     again = io.StringIO()
-    call_command("bootstrap", "--banner", "--no-demo", stdout=again)
+    call_command("bootstrap", "--banner", stdout=again)
     assert "Passwords" not in again.getvalue()
     assert "manage.py changepassword" in again.getvalue()

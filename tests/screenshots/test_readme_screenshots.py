@@ -57,6 +57,7 @@ def staff_context(chromium, client, live_server, username: str, width: int = 128
 
 def test_readme_screenshots(chromium, live_server, client):
     call_command("bootstrap", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     article = Article.objects.published().order_by("-comment_count").first()
     url = live_server.url + article.get_absolute_url()
 

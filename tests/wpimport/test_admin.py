@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment
+from devtools import synthetic
 from tests.factories import editor, moderator
-from wpimport import synthetic
 from wpimport.models import ImportRun
 from wpimport.runs import _processes, uploads_folder, wait_for
 

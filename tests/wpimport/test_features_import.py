@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from blog.models import Article, Category, Image
 from comments.models import Comment
+from devtools.trees import assert_valid_forest
 from tests.factories import ArticleFactory, png_bytes
-from tests.wpimport.trees import assert_valid_trees, snapshot
+from tests.wpimport.snapshot import snapshot
 from wpimport.importer import import_wordpress
 from wpimport.models import WordPressObject
 from wpimport.wxr import WxrError
@@ -65,7 +66,7 @@ def test_categories_keep_their_hierarchy_whatever_the_order(report, client):
 def test_threads_ten_levels_deep_with_states_and_votes(report):
     comments = list(Comment.objects.filter(article_id=101))
     assert max(c.level for c in comments) == 9
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
     by_body = {c.body: c for c in comments}
     first = by_body["公試は何日続く?"]
     reply = by_body["> 公試は何日続く?\n普通は数日です。"]  # listed before its parent
@@ -168,7 +169,7 @@ def test_taken_id_gets_a_new_one_and_old_link_follows(features_file, client):
     assert client.get("/?p=101")["Location"] == f"/archives/{moved}/"
     assert Comment.objects.filter(article_id=moved).count() == 11
     assert any("“護衛艦の公試が始まる” (line 48)" in w and "new id" in w for w in report.warnings)
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
 
 
 def test_truncated_file_names_the_line_and_writes_nothing(features_file, tmp_path):

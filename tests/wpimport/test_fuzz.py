@@ -17,8 +17,9 @@ import pytest
 
 from blog.models import Article
 from comments.models import Comment
-from tests.wpimport.trees import assert_valid_trees, snapshot
-from wpimport import synthetic as wxr
+from devtools import synthetic as wxr
+from devtools.trees import assert_valid_forest
+from tests.wpimport.snapshot import snapshot
 from wpimport.importer import ImportFailed, import_wordpress
 from wpimport.wxr import WxrError
 
@@ -118,7 +119,7 @@ def test_damaged_exports_give_a_clean_report_or_a_clean_error(tmp_path):
             continue
         outcomes[f"{kind}: imported"] += 1
         json.dumps(report.as_dict())  # the report is storable as the admin stores it
-        assert_valid_trees(list(Comment.objects.all()))
+        assert_valid_forest(list(Comment.objects.all()))
         for article in Article.objects.all():
             visible = Comment.objects.visible().filter(article=article).count()
             assert article.comment_count == visible, (kind, number, article.pk)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from blog.models import Article, Image
+from devtools import synthetic as wxr
 from tests.factories import png_bytes
-from tests.wpimport.trees import snapshot
-from wpimport import synthetic as wxr
+from tests.wpimport.snapshot import snapshot
 from wpimport import wxr as reader
 from wpimport.importer import import_wordpress
 from wpimport.wxr import WxrError, read_export

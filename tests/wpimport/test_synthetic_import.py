@@ -11,9 +11,9 @@ from django.test import override_settings
 
 from blog.models import Article, Category, Image
 from comments.models import Comment
+from devtools import synthetic as wxr
+from devtools.trees import assert_valid_forest
 from tests.factories import png_bytes
-from tests.wpimport.trees import assert_valid_trees
-from wpimport import synthetic as wxr
 from wpimport.importer import import_wordpress
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_comment_threads_states_votes_and_text(tmp_path):
     ]  # fmt: skip
     assert Article.objects.get(pk=501).comment_count == 3
     assert first.sender_hash and first.poster_id
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
 
 
 @override_settings(KIJI_COMMENTS_DEFAULT_NAME="名無しさん")
@@ -223,7 +223,7 @@ def test_a_later_export_adds_new_and_updates_changed(tmp_path):
     assert new.body == "新しい返信" and new.level == 3 and new.number == 6
     assert Comment.objects.get(body__endswith="同感").upvotes == 9
     assert article.comment_count == Comment.objects.visible().filter(article=article).count() == 5
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
     assert Category.objects.filter(slug="cat-7").count() == 1
 
 
@@ -234,4 +234,4 @@ def test_an_article_deleted_in_kiji_is_imported_again_with_its_comments(tmp_path
     report = import_wordpress(path=path)
     assert report.total("post", "created") == 1
     assert Comment.objects.filter(article_id=501).count() == 5
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))

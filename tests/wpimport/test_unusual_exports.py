@@ -9,10 +9,11 @@ import pytest
 
 from blog.models import Article
 from comments.models import Comment
+from devtools import synthetic as wxr
+from devtools.trees import assert_valid_forest
 from tests.factories import ArticleFactory
-from tests.wpimport.trees import assert_valid_trees, snapshot
+from tests.wpimport.snapshot import snapshot
 from wpimport import importer as importer_module
-from wpimport import synthetic as wxr
 from wpimport.importer import ImportFailed, import_wordpress
 from wpimport.wxr import WxrError
 
@@ -177,7 +178,7 @@ def test_replies_to_missing_or_later_parents_and_comment_ids_used_twice(tmp_path
     assert Comment.objects.get(article_id=802).body == "同じ番号の別コメント"
     assert any("999" in w and "missing" in w for w in report.warnings)
     assert any("already used" in w for w in report.warnings)
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
     before = snapshot()
     import_wordpress(path=path)
     assert snapshot() == before

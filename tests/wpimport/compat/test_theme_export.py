@@ -10,8 +10,8 @@ from taggit.models import Tag, TaggedItem
 
 from blog.models import Article, Category
 from comments.models import Comment
+from devtools.trees import assert_valid_forest
 from tests.factories import ArticleFactory
-from tests.wpimport.trees import assert_valid_trees
 from wpimport.importer import import_wordpress
 from wpimport.models import LegacyRedirect, WordPressObject
 from wpimport.wxr import WxrError
@@ -69,7 +69,7 @@ def test_comment_threads_are_deep_valid_trees_with_counts(report):
     article = Article.objects.get(pk=1148)  # "Template: Comments", threads ten levels deep
     comments = list(Comment.objects.filter(article=article))
     assert max(c.level for c in comments) == 9
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
     # Replies follow their parents in thread order, oldest thread first.
     ordered = list(Comment.objects.filter(article=article).thread_order())
     roots = [c.created_at for c in ordered if c.parent_id is None]
@@ -144,7 +144,7 @@ def test_taken_id_gets_a_new_one_and_old_link_follows(theme_file, client):
     assert Article.objects.get(pk=moved).title == "Template: Comments"
     assert client.get("/?p=1148")["Location"] == f"/archives/{moved}/"
     assert Comment.objects.filter(article_id=moved).count() == 20
-    assert_valid_trees(list(Comment.objects.all()))
+    assert_valid_forest(list(Comment.objects.all()))
 
 
 def test_truncated_file_names_the_line_and_writes_nothing(theme_file, tmp_path):

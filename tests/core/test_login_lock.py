@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from ops.models import LoginFailure
+from core.models import LoginFailure
 from tests.factories import moderator
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 On its own embedded database (var/soak-pgdata) it seeds a fresh article with ~300 comments, serves
 it with gunicorn as production would, drives the benchmark's mixed read/vote/comment load
-(bench.run.mixed_scenario, each simulated reader with its own X-Forwarded-For) and, phase by
+(devtools.bench.run.mixed_scenario, each simulated reader with its own X-Forwarded-For) and, phase by
 phase:
 
 1. load held: the mixed load for 60 s, expecting no 5xx at all;
@@ -15,7 +15,7 @@ phase:
 5. N parallel replies into one thread leave a valid mptt tree, N parallel votes count exactly.
 
 Every loop is bounded by time; load goes to 127.0.0.1 only. Run it with ``make soak``, which
-collects the static files gunicorn serves (DEBUG off) first; ``python -m bench.soak --help``.
+collects the static files gunicorn serves (DEBUG off) first; ``python -m devtools.bench.soak --help``.
 The server is stopped at the end, since the script restarted it itself.
 """
 
@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]  # the checkout
 PGDATA = Path(os.environ.get("KIJI_PGDATA") or BASE_DIR / "var" / "soak-pgdata")
 SOAK_SLUG = "soak"
 
@@ -62,8 +62,8 @@ def seed() -> tuple[int, list[int]]:
     from django.utils import timezone
 
     from blog.models import Article, Category
-    from comments.demo import create_demo_comments
     from comments.models import Comment
+    from devtools.demo_comments import create_demo_comments
 
     call_command("migrate", verbosity=0)
     Article.objects.filter(category__slug=SOAK_SLUG).delete()
@@ -140,7 +140,7 @@ class Probe:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        from bench import loadgen
+        from devtools.bench import loadgen
 
         client = loadgen.Client("127.0.0.1", self.port, forwarded_for="198.51.100.200")
         while not self.stop.is_set():
@@ -205,7 +205,7 @@ def five_xx(result: dict, *, allow: tuple[int, ...] = ()) -> int:
 
 def run_load(port: int, article_id: int, comment_ids: list[int], accepted: list[str], **load):
     """The benchmark's mixed scenario; remembers the bodies of accepted comments."""
-    from bench import run
+    from devtools.bench import run
 
     lock = threading.Lock()
 
@@ -233,7 +233,7 @@ def in_background(function, *args, **kwargs) -> tuple[threading.Thread, dict]:
 
 def phase_baseline(report: Report, port: int, article_id: int) -> None:
     """One reader alone, 20 requests in a row: the cached page, for scale."""
-    from bench import loadgen
+    from devtools.bench import loadgen
 
     result = loadgen.Result()
     client = loadgen.Client("127.0.0.1", port, forwarded_for="198.51.100.100")
@@ -396,8 +396,8 @@ def phase_comments_kept(report: Report, accepted: list[str]) -> int:
 
 
 def phase_concurrency(report: Report, port: int, article_id: int, replies: int, votes: int):
-    from bench import loadgen
     from comments.models import Comment, Vote
+    from devtools.bench import loadgen
 
     report.add(
         f"\n5. Concurrency: {replies} parallel replies into one thread, {votes} parallel votes"
@@ -432,7 +432,7 @@ def phase_concurrency(report: Report, port: int, article_id: int, replies: int, 
     posted = Comment.objects.filter(body__startswith=f"並列返信 {stamp}").count()
     tree_ok, tree_error = True, ""
     try:
-        from tests.comments.conftest import assert_valid_forest
+        from devtools.trees import assert_valid_forest
 
         assert_valid_forest(Comment.objects.filter(tree_id=root.tree_id))
     except AssertionError as error:
@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
     from django.db import connection, connections
 
-    from bench import run
+    from devtools.bench import run
 
     report = Report()
     article_id, comment_ids = seed()

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from blog.models import Article
 from comments.models import Comment
-from wpimport.synthetic import write_bulk_export
+from devtools.synthetic import write_bulk_export
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ops.throttle import ThrottledAdminAuthenticationForm
+from core.throttle import ThrottledAdminAuthenticationForm
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = _("%(site)s administration") % {"site": settings.SITE_NAME}

@@ -26,9 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import loadgen
+from devtools.bench import loadgen
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]  # the checkout
+HERE = Path(__file__).resolve().parent
 
 
 def free_port() -> int:
@@ -99,7 +100,7 @@ def wrk(
     url: str, *, connections: int, warmup: float, duration: float, headers: dict | None = None
 ) -> dict:
     """Run wrk (warm-up run discarded) and return its JSON summary line."""
-    script = str(BASE_DIR / "bench" / "wrk_report.lua")
+    script = str(HERE / "wrk_report.lua")
     threads = str(min(2, connections))
     header_args = [
         arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")
@@ -496,7 +497,7 @@ def paced_polls(port: int, path: str, *, readers: int, every: float, duration: f
             "--timeout",
             "10s",
             "-s",
-            str(BASE_DIR / "bench" / "wrk_poll.lua"),
+            str(HERE / "wrk_poll.lua"),
             "-H",
             "Accept-Encoding: gzip",
             f"http://127.0.0.1:{port}{path}",
@@ -507,7 +508,7 @@ def paced_polls(port: int, path: str, *, readers: int, every: float, duration: f
         env={
             **os.environ,
             "KIJI_POLL_MS": str(int(every * 1000)),
-            "KIJI_WRK_REPORT": str(BASE_DIR / "bench" / "wrk_report.lua"),
+            "KIJI_WRK_REPORT": str(HERE / "wrk_report.lua"),
         },
     )
     line = next(line for line in result.stdout.splitlines() if line.startswith("{"))

@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from config.net import client_ip
-from ops.models import LoginFailure
+from core.models import LoginFailure
 
 
 def _address(ip: str) -> str:

@@ -1,4 +1,5 @@
-"""First run: staff accounts and demo content covering the whole article anatomy, once."""
+"""First run: staff accounts (core) and demo content (devtools) covering the whole article
+anatomy, each once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_bootstrap_creates_accounts_and_demo_content_once(client):
     out = io.StringIO()
     call_command("bootstrap", stdout=out)
     output = out.getvalue()
+    assert call_command("load_demo", stdout=io.StringIO()).startswith("Demo content loaded:")
     users = get_user_model().objects.order_by("username")
     assert [u.username for u in users] == ["admin", "editor", "moderator"]
     # Passwords are printed once and work.
@@ -51,13 +53,14 @@ def test_bootstrap_creates_accounts_and_demo_content_once(client):
     # A second run changes nothing and prints no passwords.
     out = io.StringIO()
     call_command("bootstrap", stdout=out)
+    assert not call_command("load_demo", stdout=out)
     assert get_user_model().objects.count() == 3
     assert Article.objects.count() == published.count() + 2
     assert "Passwords" not in out.getvalue()
 
 
 def test_demo_article_page_shows_every_part(client):
-    call_command("bootstrap", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     article = Article.objects.published().exclude(notice="").order_by("-comment_count").first()
     body = client.get(article.get_absolute_url()).content.decode()
     for fragment in [

@@ -1,4 +1,7 @@
-"""First-run setup for `make run`: staff accounts and demo content, each only once."""
+"""First-run setup for `make run`: the staff accounts, once, and the closing block.
+
+Demo content is the development tools' `load_demo` (devtools), which `make run` calls first.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Sum
 
-from blog.demo import create_demo_content
-from blog.models import Article, Category
-from blog.roles import EDITORS, MODERATORS
-from comments.demo import create_demo_comments
 from config.site_url import listen_url
+from core.roles import EDITORS, MODERATORS
 
 DEMO_STAFF = [
     # username, superuser, group
@@ -30,11 +29,13 @@ RULE = "─" * 72
 
 
 class Command(BaseCommand):
-    help = "Create staff accounts and demo content on the first run; later runs change nothing."
+    help = "Create the staff accounts on the first run; later runs change nothing."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--no-demo", action="store_true", help="Create the accounts but no demo content."
+            "--demo-summary",
+            default="",
+            help="What `load_demo` loaded, for the closing block (`make run` passes it).",
         )
         parser.add_argument(
             "--banner",
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, no_demo: bool = False, banner: bool = False, **options) -> None:
+    def handle(self, *args, demo_summary: str = "", banner: bool = False, **options) -> None:
         User = get_user_model()
         accounts: list[tuple[str, str]] = []
         if not User.objects.filter(is_superuser=True).exists():
@@ -61,21 +62,10 @@ class Command(BaseCommand):
                 if group:
                     user.groups.add(Group.objects.get(name=group))
                 accounts.append((username, password))
-        demo = ""
-        if not (no_demo or Article.objects.exists() or Category.objects.exists()):
-            articles = create_demo_content()
-            create_demo_comments(articles)
-            comments = Article.objects.filter(pk__in=[a.pk for a in articles]).aggregate(
-                total=Sum("comment_count")
-            )["total"]
-            demo = f"{len(articles)} published articles, {comments} comments"
         if banner:
-            self._banner(accounts, demo)
-            return
-        if accounts:
+            self._banner(accounts, demo_summary)
+        elif accounts:
             self.stdout.write(self._accounts(accounts))
-        if demo:
-            self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {demo}."))
 
     def _accounts(self, accounts: list[tuple[str, str]]) -> str:
         lines = ["Staff accounts created. Passwords are shown only this once, note them now:"]
@@ -85,7 +75,7 @@ class Command(BaseCommand):
         ]
         return "\n".join(lines)
 
-    def _banner(self, accounts: list[tuple[str, str]], demo: str) -> None:
+    def _banner(self, accounts: list[tuple[str, str]], demo_summary: str) -> None:
         """One block, the last thing `make run` prints before the server's own lines."""
         here = listen_url()
         public = settings.SITE_URL
@@ -95,8 +85,8 @@ class Command(BaseCommand):
             lines.append(f"  Admin:  {here}/admin/")
         if public != here:
             lines.append(f"  Links in pages and feeds use SITE_URL: {public}/")
-        if demo:
-            lines.append(f"  Demo content loaded: {demo}.")
+        if demo_summary:
+            lines.append(f"  {demo_summary}")
         lines.append("")
         if accounts:
             lines.append(self._accounts(accounts))

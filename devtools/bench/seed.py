@@ -1,7 +1,7 @@
 """The benchmark's data set, reproducible from a fixed seed (written for Kiji; no real text).
 
 20,000 published articles of ~3,000 Japanese characters in 15 categories (a 3-level tree) and
-300 tags; one "hot" article with 300+ comments nested 6+ deep with votes (comments.demo's
+300 tags; one "hot" article with 300+ comments nested 6+ deep with votes (devtools.demo_comments's
 planner); 100,000 comments overall.
 """
 
@@ -18,9 +18,9 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from blog.models import Article, Category
-from comments.demo import create_demo_comments
 from comments.identity import ip_hash
 from comments.models import Comment
+from devtools.demo_comments import create_demo_comments
 
 ARTICLES = 20_000
 TAGS = 300

@@ -1,10 +1,10 @@
 """Staff roles: which permissions the "Editors" and "Moderators" groups hold.
 
 The groups themselves are created by a data migration; their permissions are (re)applied after
-every migrate, because Django creates permissions only after migrations have run. Django does
-that app by app, each in its own post_migrate step, so the sync first makes sure the
-permissions of every installed app exist: otherwise apps listed after blog (wpimport) would
-have none yet on a first install, and editors would get 403 there until a second migrate.
+every migrate (core's post_migrate step), because Django creates permissions only after
+migrations have run. Django does that app by app, each in its own post_migrate step, so the
+sync first makes sure the permissions of every installed app exist: whatever the order of
+INSTALLED_APPS, editors never get 403 on a first install until a second migrate.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from blog.roles import ROLE_PERMISSIONS
+from core.roles import ROLE_PERMISSIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -28,10 +28,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from blog.models import Article, Category
-from blog.roles import MODERATORS, sync_role_permissions
 from comments.identity import ip_hash, keyed_hash
 from comments.models import Comment, ModerationLog, Report
 from comments.services import recount_visible
+from core.roles import MODERATORS, sync_role_permissions
 
 PREFIX = "bench-moderation"
 TITLE = "モデレーション負荷試験の記事"

@@ -20,8 +20,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import run, seed
 from comments.models import Comment
+from devtools.bench import run, seed
 
 
 def clear_page_caches() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db.models import Max
 
-from comments.demo import create_demo_comments
 from comments.models import Comment
-from tests.comments.conftest import assert_valid_forest
+from devtools.demo_comments import create_demo_comments
+from devtools.trees import assert_valid_forest
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

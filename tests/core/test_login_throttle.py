@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.models import LoginFailure
+from core.models import LoginFailure
 from tests.factories import editor
 
 pytestmark = pytest.mark.django_db
