@@ -111,7 +111,7 @@ test-compat: install-dev messages
 # `make run`, with the browser tests' Chromium and fonts (see "What make test needs").
 .PHONY: screenshots
 screenshots: install-dev messages
-	KIJI_SCREENSHOTS=1 $(BIN)/pytest tests/screenshots
+	KIJI_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_readme_screenshots.py
 
 backup: install
 	$(MANAGE) backup
