@@ -7,3 +7,8 @@ class BlogConfig(AppConfig):
 
     name = "blog"
     verbose_name = _("Blog")
+
+    def ready(self) -> None:
+        from blog import page_versions
+
+        page_versions.register()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from blog.models import Article, Category
+from blog.models.articles import LIST_FIELDS
 from blog.seo import absolute_url, image_card
 
 FEED_SIZE = 20
@@ -86,6 +87,7 @@ class LatestArticlesFeed(Feed):
             self.articles(obj)
             .for_listing()
             .select_related("author")
+            .only(*LIST_FIELDS, "author", "updated_at")  # a feed item also has these
             .prefetch_related("tags")[:FEED_SIZE]
         )
 

@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from blog import feeds, views
+from blog import article_page, feeds, views
 from blog.search.views import SearchView
-from comments.feeds import ArticleCommentsFeed
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article_list"),
     path("archives/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail"),
-    path("archives/<int:pk>/feed/", ArticleCommentsFeed(), name="article_comments_feed"),
+    # What other apps add to article pages (the comments app: the article's comment feed).
+    *(pattern for part in article_page.parts() for pattern in part.urls()),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="article_preview"),
     path("category/<slug:slug>/", views.CategoryDetailView.as_view(), name="category_detail"),
     path("category/<slug:slug>/feed/", feeds.CategoryArticlesFeed(), name="category_feed"),

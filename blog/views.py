@@ -6,6 +6,7 @@ import datetime
 import functools
 import gzip
 import hashlib
+from collections.abc import Hashable
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -16,7 +17,6 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import (
     DayArchiveView,
@@ -27,20 +27,19 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from blog.cache import (
+from blog import article_page
+from blog.models import Article, Category
+from blog.models.articles import ARTICLE_KIND
+from blog.preview import read_preview_token
+from pagecache.cache import (
     GZIP_LEVEL,
     CachedPageMixin,
+    Versions,
     accepts_gzip,
     page_versions,
     safe_get,
     safe_set,
 )
-from blog.models import Article, Category
-from blog.preview import read_preview_token
-from comments.fragments import personalize, thread_roots, threads_html
-from comments.identity import Sender
-from comments.services import is_open_for_comments
-from comments.threads import comment_context, comment_sort, reader_state
 
 PAGE_SIZE = 20
 RELATED_COUNT = 6
@@ -85,7 +84,7 @@ def related_articles(article: Article, tag_ids: list[int]) -> list[Article]:
 
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """The published articles just before and just after this one by publish time."""
-    published = Article.objects.published().only("id", "title", "published_at")
+    published = Article.objects.published().listed()
     at, pk = article.published_at, article.pk
     previous = (
         published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
@@ -100,29 +99,21 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     return previous, following
 
 
-# Where the comment threads go in the cached page frame (see ArticleDetailView.get).
-THREADS_MARKER = "<!--kiji:comment-threads-->"
+# Where the messages and the sidebar go in the cached page frame (see ArticleDetailView.get);
+# the parts of other apps leave markers of their own (blog.article_page).
 MESSAGES_MARKER = "<!--kiji:messages-->"
 SIDEBAR_MARKER = "<!--kiji:sidebar-->"
-COUNT_MARKER = "<!--kiji:comment-count-->"
-# Inside an attribute: the page's article version. It holds "<", which every editor or reader
-# text on the page has escaped, so only this spot can match.
-VERSION_MARKER = "<!--kiji:version-->"
 FRAME_TIMEOUT = 60 * 60
 # Frames rendered by this process, for tests and benchmarks.
 stats = {"frames": 0}
 _SIDEBAR = "{% load blog_tags %}{% sidebar %}"
-_COUNT = (
-    "{% load i18n %}{% blocktranslate count counter=count %}{{ counter }} comment"
-    "{% plural %}{{ counter }} comments{% endblocktranslate %}"
-)
 
 
-def frame_key(article: Article, versions: tuple, sort: str) -> str:
-    """Key of an article page without its threads, sidebar and comment count: the site version
-    and newest publish time (what is around the article) and the article row itself. Comments
-    do not change it (they have their own version, which keys the sidebar)."""
-    site_version, _comments_version, newest, *_rest = (*versions, None, None, None, None)
+def frame_key(article: Article, versions: Versions, parts_key: Hashable) -> str:
+    """Key of an article page without what is filled in per request (the sidebar, messages and
+    the parts' markers): the site version and newest publish time (what is around the
+    article), the article row itself and what the parts' frame markup depends on. Comments do
+    not change it (they have their own version, which keys the sidebar)."""
     deferred = article.get_deferred_fields()  # never read them here: each costs a query
     row = [
         getattr(article, field.attname)
@@ -134,12 +125,10 @@ def frame_key(article: Article, versions: tuple, sort: str) -> str:
     raw = repr(
         (
             article.pk,
-            site_version,
-            newest,
-            sort,
+            versions.get("site"),
+            versions.get("newest"),
             get_language(),
-            article.comment_count > 0,
-            is_open_for_comments(article),  # the form, and closing by age (CLOSE_AFTER_DAYS)
+            parts_key,
             row,
         )
     )
@@ -151,11 +140,11 @@ def _compiled(source: str):
     return engines["django"].from_string(source)
 
 
-def shared_sidebar(request: HttpRequest, versions: tuple) -> str:
-    """The sidebar every page shows, rendered once per site and comments version."""
-    key = (
-        "kiji:sidebar:" + hashlib.sha256(repr((versions[:3], get_language())).encode()).hexdigest()
-    )
+def shared_sidebar(request: HttpRequest, versions: Versions) -> str:
+    """The sidebar every page shows, rendered once per site-wide versions (site, comments,
+    newest publish time)."""
+    site_wide = sorted((name, value) for name, value in versions.items() if name != ARTICLE_KIND)
+    key = "kiji:sidebar:" + hashlib.sha256(repr((site_wide, get_language())).encode()).hexdigest()
     html = safe_get(key)
     if html is None:
         html = _compiled(_SIDEBAR).render({}, request)
@@ -166,18 +155,24 @@ def shared_sidebar(request: HttpRequest, versions: tuple) -> str:
 class ArticleDetailView(CachedPageMixin, DetailView):
     """The article page, canonical at /archives/<id>/. Readers only ever get published ones.
 
-    The shared page is assembled from two cached parts: the frame (everything but the comment
-    threads, re-rendered when the article or the site around it changes) and one fragment per
-    comment thread (comments.fragments), so a vote re-renders one thread and no frame.
+    The shared page is assembled from cached pieces: the frame (everything but the sidebar and
+    what other apps' parts fill in, re-rendered when the article or the site around it changes)
+    and what each part (blog.article_page) fills in per request: the comment section's threads
+    come from their own fragments, so a vote re-renders one thread and no frame.
     """
 
     template_name = "blog/article_detail.html"
     context_object_name = "article"
-    cache_params = ("sort",)
-    # Rendering the frame every reader shares (no messages, threads left to the fragments).
+    page_object_kind = ARTICLE_KIND
+    # Rendering the frame every reader shares (no messages, parts' markup left to markers).
     frame_mode = True
 
-    def cached_article_id(self) -> int:
+    @property
+    def cache_params(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The query parameters the parts' markup depends on (the comment order)."""
+        return tuple(name for part in article_page.parts() for name in part.cache_params)
+
+    def cached_object_id(self) -> int:
         return self.kwargs["pk"]
 
     def get_queryset(self) -> QuerySet[Article]:
@@ -196,33 +191,33 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         if self.renders_everything(request):
             self.frame_mode = False
             return self.render_to_response(self.get_context_data(object=article))
-        versions = self.page_versions or page_versions(request, article.pk) or ()
-        comments_open = is_open_for_comments(article)
-        roots = thread_roots(article, comments_open=comments_open)
-        sort = comment_sort(request)
-        key = frame_key(article, versions, sort)
+        versions = self.page_versions or page_versions(
+            request, kind=ARTICLE_KIND, object_id=article.pk
+        )
+        versions = versions or {}
+        parts = article_page.parts()
+        parts_key = tuple(part.frame_key(request=request, article=article) for part in parts)
+        key = frame_key(article, versions, parts_key)
         frame = safe_get(key)
         if frame is None:
             response = self.render_to_response(self.get_context_data(object=article))
             frame = response.render().content.decode()
             stats["frames"] += 1
             safe_set(key, frame, FRAME_TIMEOUT)
-        threads = threads_html(article, roots=roots, sort=sort, comments_open=comments_open)
+        fills: dict[str, str] = {}
+        for part in parts:
+            # Not shared: a reader with state but no script gets the same frame, with their own
+            # state put in by the parts and their messages here.
+            fills |= part.fill(
+                request=request, article=article, versions=versions, shared=self.shared
+            )
         messages = ""
         if not self.shared:
-            # A reader with state but no script: the same frame and fragments, with their own
-            # votes pressed, edit links and messages put in (comments.fragments.personalize).
-            state = reader_state(article_id=article.pk, sender=Sender.peek(request))
-            threads = personalize(threads, votes=state.votes, editable=state.editable)
             messages = render_to_string("includes/_messages.html", request=request)
-        count = _compiled(_COUNT).render({"count": article.comment_count})
-        html = (
-            frame.replace(MESSAGES_MARKER, messages, 1)
-            .replace(COUNT_MARKER, count, 1)
-            .replace(VERSION_MARKER, str(versions[3] if len(versions) > 3 else 0), 1)
-            .replace(THREADS_MARKER, threads, 1)
-            .replace(SIDEBAR_MARKER, shared_sidebar(request, versions), 1)
-        )
+        html = frame.replace(MESSAGES_MARKER, messages, 1)
+        for marker, markup in fills.items():
+            html = html.replace(marker, markup, 1)
+        html = html.replace(SIDEBAR_MARKER, shared_sidebar(request, versions), 1)
         if self.shared or not accepts_gzip(request):
             return HttpResponse(html)
         # A reader's own page holds no secret (no token: staff pages are rendered whole above),
@@ -244,13 +239,13 @@ class ArticleDetailView(CachedPageMixin, DetailView):
             previous_article=previous,
             next_article=following,
             related=related_articles(article, [tag.pk for tag in tags]),
-            comment_threads_html=mark_safe(THREADS_MARKER),
             page_frame=self.frame_mode,
-            live_version=mark_safe(VERSION_MARKER) if self.frame_mode else 0,
+            article_page_parts=article_page.parts(),
         )
-        context.update(
-            comment_context(request=self.request, article=article, shared=self.frame_mode)
-        )
+        for part in article_page.parts():
+            context.update(
+                part.context(request=self.request, article=article, shared=self.frame_mode)
+            )
         return context
 
 

@@ -7,3 +7,17 @@ class CommentsConfig(AppConfig):
 
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self) -> None:
+        from blog import article_page
+        from comments.article_part import CommentSection
+        from comments.identity import has_browser_state
+        from comments.models import COMMENTS_VERSION
+        from pagecache.registry import add_dependency, add_script_state, version_sql
+
+        # Pages showing comments (sidebar widgets, counts) are keyed by the comments version;
+        # a reader whose browser has comment state (own votes, edits) and no script to apply
+        # it gets a personal render; the comment section goes under every article.
+        add_dependency(COMMENTS_VERSION, version_sql(COMMENTS_VERSION))
+        add_script_state(has_browser_state)
+        article_page.register(CommentSection())

@@ -121,6 +121,17 @@ def _minted_at(token: str) -> datetime | None:
         return None
 
 
+def has_browser_state(request: HttpRequest) -> bool:
+    """Whether the request carries our browser cookie with a valid signature: its reader may
+    have votes and edits of their own, which the page script applies (the page cache's
+    script-state check, registered in comments.apps). A made-up cookie does not count."""
+    if comment_settings.BROWSER_COOKIE not in request.COOKIES:
+        return False
+    return bool(
+        request.get_signed_cookie(comment_settings.BROWSER_COOKIE, default="", salt=_COOKIE_SALT)
+    )
+
+
 @dataclass(frozen=True)
 class Sender:
     """Whoever sent a request, hashed: the browser (who they are) and the address and network

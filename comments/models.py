@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,7 +18,15 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from blog.models.articles import ARTICLE_KIND
 from comments.conf import comment_settings
+from pagecache.triggers import BumpObjectVersions, BumpVersion
+
+# The page-cache version (pagecache) of whatever shows comments outside an article's own page:
+# sidebar widgets and comment counts (comments.apps registers it).
+COMMENTS_VERSION = "comments"
+# What those show of a comment, and whether it is visible: a change to any bumps the version.
+LISTED_FIELDS = ("status", "body", "author_name", "article")
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -120,6 +129,30 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "-created_at"], name="comment_status_created"),
             models.Index(fields=["sender_hash", "-created_at"], name="comment_sender_created"),
             models.Index(fields=["author_key", "-created_at"], name="comment_browser_created"),
+        ]
+        triggers = [
+            # The article's page: once per statement (a COPY of 300,000 comments fires once).
+            *(
+                BumpObjectVersions(
+                    name=f"comment_article_{operation}".lower(),
+                    kind=ARTICLE_KIND,
+                    column="article_id",
+                    operation=operation,
+                )
+                for operation in (pgtrigger.Insert, pgtrigger.Update, pgtrigger.Delete)
+            ),
+            # Pages showing comments elsewhere (sidebar widgets, counts): at commit.
+            BumpVersion(
+                name="comment_comments_insert_delete",
+                version=COMMENTS_VERSION,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
+            ),
+            BumpVersion(
+                name="comment_comments_update",
+                version=COMMENTS_VERSION,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(*LISTED_FIELDS),
+            ),
         ]
 
     def __str__(self) -> str:

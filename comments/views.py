@@ -438,18 +438,19 @@ def changes(request: HttpRequest, article_id: int) -> HttpResponse:
     kept in the cache. Anonymous and the same for everyone, so shared caches may keep it as
     briefly as the page itself.
     """
-    from blog.cache import mark_shared, page_versions
+    from blog.models.articles import ARTICLE_KIND
+    from pagecache.cache import mark_shared, page_versions
 
     since = request.GET.get("v", "")
     after = request.GET.get("after", "0")
     if not (_NUMBER.fullmatch(since) and _NUMBER.fullmatch(after)):
         return JsonResponse({"ok": False, "message": _("Unknown version.")}, status=400)
-    versions = page_versions(request, article_id)
+    versions = page_versions(request, kind=ARTICLE_KIND, object_id=article_id)
     if versions is None:
         return JsonResponse(
             {"ok": False, "message": _("This article is not available.")}, status=404
         )
-    current = versions[3]
+    current = int(versions[ARTICLE_KIND])
     if int(since) == current:
         response = JsonResponse({"v": current})
     else:
@@ -462,7 +463,7 @@ def _changes(article_id: int, current: int, after: int) -> dict:
     """The poll's answer for one version, built from two cached parts: the counts (one per
     version) and the new comments' markup, with ``after`` clamped to the newest few visible
     ids, so a reader cannot make more than LIVE_MAX_NEW + 2 entries per version."""
-    from blog.cache import safe_get, safe_set
+    from pagecache.cache import safe_get, safe_set
 
     language = get_language()
     key = f"kiji:changes:{article_id}:{current}:{language}"

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",  # article revisions (issue 17)
     "adminsortable2",  # drag-to-order sources (issue 17)
+    "pgtrigger",  # the page-cache triggers, declared on the models they watch
+    "pagecache",
     "blog",
     "comments",
     "wpimport",
@@ -289,17 +291,16 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff pages use Django's token CSRF; no script reads the token, so the cookie stays HttpOnly.
 CSRF_COOKIE_HTTPONLY = True
 
-# --- The shared page (blog/cache.py) --------------------------------------------------------
+# --- The shared page (pagecache/cache.py) ---------------------------------------------------
 # Anonymous endpoints are protected by Fetch Metadata (config/fetch_metadata.py); a request
 # from a sibling subdomain (Sec-Fetch-Site: same-site) is refused unless this is on.
 KIJI_CSRF_ALLOW_SAME_SITE = env_bool("KIJI_CSRF_ALLOW_SAME_SITE", False)
-# A logged-in session and flash messages make a page personal (blog.cache.is_personal checks
-# that the cookies are real, not only present).
-SESSION_COOKIE_NAME = "sessionid"  # Django's default, named here for blog/cache.py
-# Cookies of per-reader state that the page script applies (own votes, edit links: the comments
-# app's browser cookie, KIJI_COMMENTS_BROWSER_COOKIE); without the script's cookie the page is
-# rendered fresh with that state in it.
-KIJI_SCRIPT_STATE_COOKIES = [os.environ.get("KIJI_COMMENTS_BROWSER_COOKIE", "kiji_browser")]
+# A logged-in session and flash messages make a page personal (pagecache.cache.is_personal
+# checks that the cookies are real, not only present).
+SESSION_COOKIE_NAME = "sessionid"  # Django's default, named here for pagecache/cache.py
+# The cookie the page script sets: per-reader state (own votes, edit links: the comments app's
+# browser cookie, which it registers with pagecache.registry.add_script_state) is applied by
+# the script; without this cookie the page is rendered fresh with that state in it.
 KIJI_JS_COOKIE = "kiji_js"
 # A write's response sets this cookie for a few seconds: shared caches in front (nginx, a CDN)
 # bypass readers who carry it, so a writer's own next read is always fresh.

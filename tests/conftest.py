@@ -25,19 +25,16 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _site_version_bumps_immediately(request):
-    """The site version is bumped at commit; a test's transaction never commits, so make those
+    """Page versions are bumped at commit; a test's transaction never commits, so make those
     triggers fire at once (per statement) inside it, as they would at each commit."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction"):
         yield
         return
     request.getfixturevalue("db")
-    from django.db import connection
+    from pagecache.triggers import bump_versions_immediately
 
-    from blog.cache import SITE_VERSION_TRIGGERS
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET CONSTRAINTS {', '.join(SITE_VERSION_TRIGGERS)} IMMEDIATE")
+    bump_versions_immediately()  # every deferred version trigger, as pgtrigger registered them
     yield
 
 

@@ -2,14 +2,14 @@
 
 from blog.models.articles import Article, ArticleQuerySet, Category, Source
 from blog.models.images import Image
-from blog.models.versions import ArticleVersion, SiteVersion
+from blog.models.tags import TaggedItemTriggers, TagTriggers
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
-    "ArticleVersion",
     "Category",
     "Image",
-    "SiteVersion",
     "Source",
+    "TagTriggers",
+    "TaggedItemTriggers",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -17,10 +18,26 @@ from taggit.managers import TaggableManager
 
 from blog.sanitize import BODY_EXTENSIONS, sanitize_html
 from blog.search.text import index_fields
+from pagecache.triggers import BumpObjectVersions, BumpVersion
 
 # The search index columns (blog.search): derived in save(), never loaded by lists.
 SEARCH_FIELDS = ("search_title", "search_head", "search_text", "search_grams")
 SEARCH_SOURCE_FIELDS = frozenset({"title", "lead", "summary", "body"})
+# The article columns that lists, sidebars, neighbours and related articles show: they load
+# articles through ArticleQuerySet.listed() / for_listing(), which read only these, and a change
+# to any of them changes cached pages (Article's triggers below are generated from this tuple).
+# A template that shows another column must add it here: else each shown article costs one
+# more query (the query-count tests catch it), and with it here the triggers follow.
+LIST_FIELDS = ("title", "lead", "summary", "published_at", "category", "eyecatch", "comment_count")
+# Columns that decide who may see an article (ArticleQuerySet.published).
+VISIBILITY_FIELDS = ("status", "published_at")
+# Page-cache versions (pagecache) that blog's triggers bump: "site" keys every page; the
+# comments version is bumped by the comment count kept here, which lists show.
+SITE_VERSION = "site"
+COMMENTS_VERSION = "comments"
+ARTICLE_KIND = "article"  # the page-cache kind of article pages (pagecache.ObjectVersion)
+# Any change to these tables changes what lists, sidebars and article pages show.
+ANY_CHANGE = pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete
 
 
 class Category(MPTTModel):
@@ -47,6 +64,7 @@ class Category(MPTTModel):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        triggers = [BumpVersion(name="category_site", version=SITE_VERSION, operation=ANY_CHANGE)]
 
     def __str__(self) -> str:
         return self.name
@@ -74,13 +92,13 @@ class ArticleQuerySet(models.QuerySet):
         """Articles carrying the tag with this slug."""
         return self.filter(tags__slug=slug)
 
+    def listed(self) -> ArticleQuerySet:
+        """Only the columns lists and sidebars show (LIST_FIELDS)."""
+        return self.only(*LIST_FIELDS)
+
     def for_listing(self) -> ArticleQuerySet:
         """What list pages need in the same query: category and eyecatch, newest first."""
-        return (
-            self.select_related("category", "eyecatch")
-            .defer("body", *SEARCH_FIELDS)
-            .order_by("-published_at", "-id")
-        )
+        return self.listed().select_related("category", "eyecatch").order_by("-published_at", "-id")
 
 
 class Article(models.Model):
@@ -170,6 +188,34 @@ class Article(models.Model):
             GinIndex(fields=["search_grams"], name="article_search_grams"),
         ]
         permissions = [("publish_article", _("Can publish articles"))]
+        triggers = [
+            # Any change to the row changes its own page (once per statement, in the writing
+            # transaction). Comments bump it too (comments.models).
+            BumpObjectVersions(
+                name="article_version", kind=ARTICLE_KIND, column="id", operation=pgtrigger.Update
+            ),
+            # Lists and sidebars: a new or removed article, or a change to what they show.
+            BumpVersion(
+                name="article_site_insert_delete",
+                version=SITE_VERSION,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
+            ),
+            BumpVersion(
+                name="article_site_update",
+                version=SITE_VERSION,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    *sorted({*VISIBILITY_FIELDS, *LIST_FIELDS} - {"comment_count"})
+                ),
+            ),
+            # The count is a comment change, not a content change: it keys what shows comments.
+            BumpVersion(
+                name="article_comments_update",
+                version=COMMENTS_VERSION,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("comment_count"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -232,6 +278,7 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["order", "id"]
+        triggers = [BumpVersion(name="source_site", version=SITE_VERSION, operation=ANY_CHANGE)]
 
     def __str__(self) -> str:
         return self.title

@@ -6,11 +6,13 @@ import logging
 import posixpath
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blog.images.validation import ALLOWED_FORMATS, validate_image_file
+from pagecache.triggers import BumpVersion
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,14 @@ class Image(models.Model):
         verbose_name = _("image")
         verbose_name_plural = _("images")
         ordering = ["-uploaded_at", "-id"]
+        # Lists show eyecatches; a new image is on no page until an article points at it.
+        triggers = [
+            BumpVersion(
+                name="image_site",
+                version="site",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -8,7 +8,9 @@ from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from blog.models.articles import ANY_CHANGE, SITE_VERSION
 from blog.sanitize import sanitize_banner_html, sanitize_notice_html
+from pagecache.triggers import BumpVersion
 
 
 class SiteSettings(models.Model):
@@ -27,6 +29,10 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
+        # The notice is under every article: every page changes.
+        triggers = [
+            BumpVersion(name="sitesettings_site", version=SITE_VERSION, operation=ANY_CHANGE)
+        ]
 
     def __str__(self) -> str:
         return str(_("site settings"))
@@ -74,6 +80,9 @@ class SidebarBlock(models.Model):
         verbose_name = _("sidebar block")
         verbose_name_plural = _("sidebar blocks")
         ordering = ["order", "id"]
+        triggers = [
+            BumpVersion(name="sidebarblock_site", version=SITE_VERSION, operation=ANY_CHANGE)
+        ]
 
     def __str__(self) -> str:
         return self.title or str(_("sidebar block %(id)s") % {"id": self.pk})

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 from django import template
-from django.core.cache import cache
 from django.db.models import Count, Q
 from taggit.models import Tag
 
 from blog.models import Article, Category
 from blog.models.site import SidebarBlock, SiteSettings
+from pagecache.cache import versioned
 
 register = template.Library()
 
@@ -18,8 +18,6 @@ SIDEBAR_RECENT_COUNT = 8
 TAG_CLOUD_SIZE = 30
 # Tag cloud font steps, from the least to the most used tag.
 TAG_CLOUD_WEIGHTS = 5
-# Seconds the aggregate widgets (category counts, tag cloud, popular ranking) are reused.
-WIDGET_TTL = 60
 
 
 @register.inclusion_tag("blog/includes/_category_nav.html")
@@ -31,10 +29,9 @@ def category_nav() -> dict:
 @register.inclusion_tag("blog/includes/_sidebar.html", takes_context=True)
 def sidebar(context: template.Context) -> dict:
     """Recent articles, plus whatever the comments app adds through its own tags."""
+    request = context.get("request")
     recent = list(
-        Article.objects.published()
-        .only("id", "title", "published_at")
-        .order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT]
+        Article.objects.published().listed().order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT]
     )
     return {
         "recent_articles": recent,
@@ -42,10 +39,11 @@ def sidebar(context: template.Context) -> dict:
         # their table's trigger bumps on any change.
         "sidebar_blocks": list(SidebarBlock.objects.visible()),
         # Counting every published article per category and tag costs tenths of a second on a
-        # big site: computed at most once a minute per process (they show counts only).
-        "category_tree": cache.get_or_set("kiji:widget:category-tree", category_tree, WIDGET_TTL),
-        "tag_cloud": cache.get_or_set("kiji:widget:tag-cloud", tag_cloud, WIDGET_TTL),
-        "request": context.get("request"),
+        # big site: computed once per change of the page versions (pagecache.cache.versioned),
+        # so a page never embeds a widget older than itself.
+        "category_tree": versioned(request, "category-tree", category_tree),
+        "tag_cloud": versioned(request, "tag-cloud", tag_cloud),
+        "request": request,
     }
 
 

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django import template
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from comments.markup import render_body
 from comments.models import Comment
+from pagecache.cache import versioned
 
 register = template.Library()
 
@@ -41,25 +41,23 @@ def popular_ranking() -> list[int]:
     )
 
 
-@register.inclusion_tag("comments/includes/_popular_articles.html")
-def popular_articles() -> dict:
+@register.inclusion_tag("comments/includes/_popular_articles.html", takes_context=True)
+def popular_articles(context: template.Context) -> dict:
     """Articles with the most visible comments in the last seven days.
 
     Counting a week of comments costs tenths of a second on a busy site, so the ranking is
-    reused for a minute (per process); the articles and their visible comment counts are read
-    fresh (one query), so a hidden comment or an unpublished article never shows.
+    computed once per change of the page versions (pagecache.cache.versioned); the articles
+    and their visible comment counts are read fresh (one query), so a hidden comment or an
+    unpublished article never shows.
     """
     from blog.models import Article
-    from blog.templatetags.blog_tags import WIDGET_TTL
 
-    ranking = cache.get_or_set("kiji:widget:popular", popular_ranking, WIDGET_TTL)
+    ranking = versioned(context.get("request"), "popular", popular_ranking)
     if not ranking:
         return {"popular_articles": []}
     found = {
         article.pk: article
-        for article in Article.objects.published()
-        .filter(pk__in=ranking)
-        .only("id", "title", "comment_count")
+        for article in Article.objects.published().filter(pk__in=ranking).listed()
     }
     return {"popular_articles": [found[pk] for pk in ranking if pk in found]}
 

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from blog.models.site import SidebarBlock, SiteSettings
 from tests.factories import ArticleFactory, editor, moderator
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _site_triggers_fire_at_once():
-    """The tests' transaction never commits: fire the new site-version triggers per statement
-    (tests/conftest.py does the same for the triggers listed in blog.cache)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS blog_sitesettings_site, blog_sidebarblock_site IMMEDIATE")
 
 
 def test_an_editor_sets_a_notice_shown_under_every_article_at_once(client):

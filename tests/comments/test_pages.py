@@ -280,6 +280,9 @@ def test_permalink_page_query_count_does_not_grow(client):
 
 def test_sidebar_widgets_cost_one_query_each_and_skip_hidden(django_assert_num_queries, client):
     from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from pagecache.cache import page_versions
 
     busy = ArticleFactory(title="議論の多い記事")
     quiet = ArticleFactory(title="静かな記事")
@@ -290,13 +293,23 @@ def test_sidebar_widgets_cost_one_query_each_and_skip_hidden(django_assert_num_q
         CommentFactory(article=quiet, hidden=True)
     old = CommentFactory(article=quiet)
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
-    # The week's ranking is one query (then reused for a minute); the articles and their
-    # visible comment counts are read fresh each time.
+    # The week's ranking is one query, then reused while the page versions stay the same (the
+    # page read them already); the articles and their visible comment counts are read fresh.
+    request = RequestFactory().get("/")
+    page_versions(request)
+    widget = Template("{% load comment_tags %}{% popular_articles %}")
     with django_assert_num_queries(2):
-        popular = Template("{% load comment_tags %}{% popular_articles %}").render(Context())
+        popular = widget.render(Context({"request": request}))
     with django_assert_num_queries(1):
-        Template("{% load comment_tags %}{% popular_articles %}").render(Context())
+        widget.render(Context({"request": request}))
     assert popular.index("議論の多い記事") < popular.index("静かな記事")
+    # A new comment changes the comments version: the next page ranks afresh.
+    CommentFactory.create_batch(3, article=quiet)
+    request = RequestFactory().get("/")
+    page_versions(request)
+    with django_assert_num_queries(2):
+        ranked_again = widget.render(Context({"request": request}))
+    assert ranked_again.index("静かな記事") < ranked_again.index("議論の多い記事")
     # Total visible comments: the hidden ones are never counted.
     assert "コメント 3件" in popular and "コメント 2件" in popular
     with django_assert_num_queries(1):

@@ -7,26 +7,30 @@ Per-reader state comes from a small JSON endpoint that the page's script applies
 
 A page is cached as gzip-compressed HTML under a key made of its path, the query parameters the
 page uses (``cache_params``; any other parameter never creates an entry), its language and
-*versions* read from PostgreSQL in one cheap query:
+*versions* read from PostgreSQL in one cheap query. What a page depends on is plugged in by the
+apps that know (pagecache.registry; this app imports none of them). Today:
 
-- the article's version (``blog_articleversion``, article pages), which database triggers bump
-  on every change to the article row and to any of its comments;
-- the site version (``blog_siteversion`` row 1), which triggers bump when articles,
-  categories, tags, sources, images or site settings change, since lists and sidebars show
-  those; and the comments version (row 2, comments migration 0005), bumped when a comment is
-  posted, changes visibility or text, or an article's comment count changes;
-- the newest publish time that has come, so a scheduled article appears the moment its time
-  comes, without a cron job and without any write.
+- the site version (blog), which deferred triggers bump when what lists and sidebars show
+  changes (articles' listed columns, categories, tags, sources, images, site settings);
+- the comments version (comments), bumped when a comment is posted, changes visibility or
+  text, or an article's comment count changes;
+- the newest publish time that has come (blog), so a scheduled article appears the moment its
+  time comes, without a cron job and without any write;
+- on article pages, the article's version, which triggers bump on every change to the article
+  row and to any of its comments (pagecache.triggers; tables in pagecache.models).
 
 A write therefore changes the key and the next read renders afresh (article pages re-render only
 the comment thread that changed, see comments.fragments); a read without writes costs that one
 query. Versions and content are read from the same database (the request's one replica, see
-config.routers), so a page is never stored under a key newer than its content.
+config.routers), so a page is never stored under a key newer than its content. Widgets that
+are costly to compute are cached under the same versions (``versioned``), never by a timeout,
+so a page that is never stale never embeds a stale widget.
 
 Personal requests get a fresh render marked ``private, no-store``: staff (session cookie), a
 reader with a flash message, and a reader whose browser has personal state but no script to
-apply it (the browser cookie without the ``kiji_js`` cookie the script sets). A cache backend
-that fails (down, full) is logged and the page is rendered and served as if it missed.
+apply it (state a registered check finds, such as the comments app's browser cookie, without
+the ``kiji_js`` cookie the script sets). A cache backend that fails (down, full) is logged and
+the page is rendered and served as if it missed.
 """
 
 from __future__ import annotations
@@ -35,47 +39,31 @@ import gzip
 import hashlib
 import logging
 import re
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import BaseCache, cache, caches
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from pagecache.models import ObjectVersion
+from pagecache.registry import dependencies, has_script_state
+
 logger = logging.getLogger("kiji.cache")
 
-# The deferred triggers that bump the site version at commit (migration blog 0005). Tests that
-# run inside one never-committed transaction make them immediate with SET CONSTRAINTS.
-SITE_VERSION_TRIGGERS = (
-    "blog_article_site_insert_delete",
-    "blog_article_site_update",
-    "blog_category_site",
-    "blog_source_site",
-    "blog_image_site",
-    "taggit_tag_site",
-    "taggit_taggeditem_site",
-    "comments_comment_site_insert_delete",
-    "comments_comment_site_update",
-    "blog_article_comments_update",  # comments migration 0005: the comments version
-    "blog_sitesettings_site",  # migration blog 0008: the site-wide notice and sidebar blocks
-    "blog_sidebarblock_site",
-)
 CACHE_TIMEOUT = 60 * 60  # versions make entries obsolete; the timeout only frees memory
 GZIP_LEVEL = 5  # 449 KB of HTML: level 5 ≈ 2.9 ms and 39 KB, level 6 ≈ 3.9 ms and 37 KB
 
-_VERSIONS_SQL = """
-SELECT
-    (SELECT version FROM blog_siteversion WHERE id = 1),
-    (SELECT coalesce(max(version), 0) FROM blog_siteversion WHERE id = 2),
-    (SELECT max(published_at) FROM blog_article
-      WHERE status = 'published' AND published_at <= %(now)s),
-    (SELECT coalesce(v.version, 0) FROM blog_article a
-       LEFT JOIN blog_articleversion v ON v.article_id = a.id
-      WHERE a.id = %(article)s AND a.status = 'published' AND a.published_at <= %(now)s)
-"""
+# A page's versions by dependency name (pagecache.registry): numbers and publish times.
+Versions = Mapping[str, int | str]
+T = TypeVar("T")
+# Where a request keeps the versions read for it, so widgets reuse them (one query a request).
+_REQUEST_VERSIONS = "_pagecache_versions"
 
 
 def is_personal(request: HttpRequest) -> bool:
@@ -83,7 +71,8 @@ def is_personal(request: HttpRequest) -> bool:
 
     Cookies are checked for what they are, not only for their presence, so a made-up cookie
     cannot make every request skip the caches: a session must be a logged-in one, a messages
-    cookie must hold messages, a browser cookie must carry our signature.
+    cookie must hold messages, and the registered script-state checks verify their own cookies
+    (the comments app's browser cookie must carry its signature).
     """
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies:
@@ -97,11 +86,7 @@ def is_personal(request: HttpRequest) -> bool:
             return True
     if settings.KIJI_JS_COOKIE in cookies:
         return False
-    if any(name in cookies for name in settings.KIJI_SCRIPT_STATE_COOKIES):
-        from comments.identity import Sender
-
-        return bool(Sender.peek(request).browser_key)
-    return False
+    return has_script_state(request)
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -109,22 +94,54 @@ def is_cacheable(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and not is_personal(request)
 
 
-def page_versions(request: HttpRequest, article_id: int | None = None) -> tuple | None:
-    """(site version, comments version, newest visible publish time, article version) in one
-    query.
+def page_versions(
+    request: HttpRequest, *, kind: str | None = None, object_id: int | None = None
+) -> Versions | None:
+    """Every registered dependency's value in one query: the site-wide ones, plus those of the
+    ``kind`` object ``object_id`` when given.
 
-    None for an article readers cannot see (the view then answers 404 as usual).
+    None for an object readers cannot see (a per-object dependency is NULL): the view then
+    answers 404 as usual. The versions are kept on the request for ``versioned``.
     """
-    from blog.models import Article
+    found = dependencies(kind if object_id is not None else None)
+    sql = "SELECT " + ", ".join(f"({dependency.sql})" for dependency in found)
+    with connections[router.db_for_read(ObjectVersion)].cursor() as cursor:
+        # The application's clock, as the published querysets use: one notion of "now".
+        cursor.execute(sql, {"object_id": object_id or 0, "now": timezone.now()})
+        row = cursor.fetchone()
+    versions: dict[str, int | str] = {}
+    for dependency, value in zip(found, row or (), strict=True):
+        if value is None and dependency.kind is not None:
+            return None
+        versions[dependency.name] = (
+            value.isoformat() if isinstance(value, datetime) else "" if value is None else value
+        )
+    setattr(request, _REQUEST_VERSIONS, versions)
+    return versions
 
-    with connections[router.db_for_read(Article)].cursor() as cursor:
-        # The application's clock, as Article.objects.published() uses: one notion of "now".
-        cursor.execute(_VERSIONS_SQL, {"article": article_id or 0, "now": timezone.now()})
-        site_version, comments_version, newest, article_version = cursor.fetchone()
-    if article_id is not None and article_version is None:
-        return None
-    newest_text = newest.isoformat() if isinstance(newest, datetime) else ""
-    return site_version, comments_version, newest_text, article_version
+
+def site_versions(request: HttpRequest) -> Versions:
+    """The site-wide versions of this request: those read for its page, else read now."""
+    versions: Versions | None = getattr(request, _REQUEST_VERSIONS, None)
+    if versions is None:
+        versions = page_versions(request) or {}
+    names = {dependency.name for dependency in dependencies()}
+    return {name: value for name, value in versions.items() if name in names}
+
+
+def versioned(request: HttpRequest | None, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, cached under the site-wide versions of ``request``: a widget as fresh as
+    the page it is part of (a minute-old widget in a never-stale page would not be), computed
+    once per change of what it may show. Without a request it is computed afresh."""
+    if request is None:
+        return compute()
+    raw = repr((name, sorted(site_versions(request).items())))
+    key = "kiji:widget:" + hashlib.sha256(raw.encode()).hexdigest()
+    value: T | None = safe_get(key)
+    if value is None:
+        value = compute()
+        safe_set(key, value)
+    return value
 
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}|last")
@@ -134,7 +151,7 @@ def canonical_params(request: HttpRequest, params: tuple[str, ...]) -> str | Non
     """The page's own query parameters as the key holds them, or None when a value is not one
     the page would produce itself (``?page=02``, ``?sort=junk``): such a request is rendered
     but never stored, so nobody can fill the cache with variants of one page."""
-    parts = []
+    parts: list[str] = []
     for name in params:
         if name not in request.GET:
             continue
@@ -147,13 +164,14 @@ def canonical_params(request: HttpRequest, params: tuple[str, ...]) -> str | Non
     return "&".join(parts)
 
 
-def page_key(request: HttpRequest, versions: tuple, query: str) -> str:
+def page_key(request: HttpRequest, versions: Versions, query: str) -> str:
     """The cache key: path, the page's own (canonical) query parameters, language, versions."""
-    raw = "|".join([request.path, query, get_language() or "", *map(str, versions)])
+    named = [f"{name}={value}" for name, value in versions.items()]
+    raw = "|".join([request.path, query, get_language() or "", *named])
     return "kiji:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def safe_get(key: str, *, store=None):
+def safe_get(key: str, *, store: BaseCache | None = None) -> Any:
     """cache.get that treats a failing backend as a miss."""
     try:
         return (store or cache).get(key)
@@ -162,7 +180,9 @@ def safe_get(key: str, *, store=None):
         return None
 
 
-def safe_set(key: str, value, timeout: int = CACHE_TIMEOUT, *, store=None) -> None:
+def safe_set(
+    key: str, value: Any, timeout: int = CACHE_TIMEOUT, *, store: BaseCache | None = None
+) -> None:
     """cache.set that never fails the request (a full or absent backend only costs time)."""
     try:
         (store or cache).set(key, value, timeout)
@@ -171,6 +191,7 @@ def safe_set(key: str, value, timeout: int = CACHE_TIMEOUT, *, store=None) -> No
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the client takes the stored gzip bytes as they are."""
     return "gzip" in request.headers.get("Accept-Encoding", "").lower()
 
 
@@ -208,33 +229,40 @@ def mark_personal(response: HttpResponse) -> None:
 class CachedPageMixin:
     """For reader views: serve and store shared pages as described in the module docstring.
 
-    Views name the article their page belongs to with ``cached_article_id()`` (list pages
-    return None) and the query parameters their page depends on in ``cache_params``.
+    Views whose page belongs to one object name its kind in ``page_object_kind`` and its id
+    with ``cached_object_id()`` (list pages do neither), and the query parameters their page
+    depends on in ``cache_params``.
     """
 
+    request: HttpRequest
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
     page_cache = True
     cache_params: tuple[str, ...] = ("page",)
+    page_object_kind: str | None = None
     shared = False
-    page_versions: tuple = ()
+    page_versions: Versions = {}  # replaced per request, never mutated
 
-    def cached_article_id(self) -> int | None:
+    def cached_object_id(self) -> int | None:
+        """The id of the object this page belongs to (of ``page_object_kind``), if any."""
         return None
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (self.page_cache and is_cacheable(request)):
-            response = super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             mark_personal(response)
             return response
-        self.request, self.args, self.kwargs = request, args, kwargs
-        versions = page_versions(request, self.cached_article_id())
+        self.request, self.args, self.kwargs = request, args, kwargs  # as View.setup does
+        object_id = self.cached_object_id() if self.page_object_kind else None
+        versions = page_versions(request, kind=self.page_object_kind, object_id=object_id)
         if versions is None:
-            response = super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             mark_personal(response)
             return response
         self.shared, self.page_versions = True, versions
         query = canonical_params(request, self.cache_params)
         if query is None:  # a variant the page never links to: served, not stored
-            response = super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             mark_personal(response)
             return response
         key = page_key(request, versions, query)
@@ -247,7 +275,7 @@ class CachedPageMixin:
             state = "hit"
             if compressed is None:
                 state = "miss"
-                response = super().dispatch(request, *args, **kwargs)
+                response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
                 if hasattr(response, "render"):
                     response.render()
                 if response.status_code != 200:
