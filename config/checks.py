@@ -22,7 +22,7 @@ PLACEHOLDER_MARKERS = ("change-me", "changeme", "django-insecure-", "your-secret
 
 def example_secret_keys() -> set[str]:
     """SECRET_KEY values written in the shipped example environment file."""
-    keys = set()
+    keys: set[str] = set()
     try:
         lines = EXAMPLE_ENV.read_text().splitlines()
     except OSError:

@@ -99,7 +99,7 @@ class RequestIdMiddleware:
 
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         value = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex
-        request.id = value
+        request.id = value  # type: ignore[attr-defined]  # Kiji's own attribute, not Django's
         token = request_id.set(value)
         try:
             response = self.get_response(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -188,7 +189,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     # Shared by every host: page cache, sessions (cached_db keeps them in PostgreSQL too).
     # Reads miss and writes are skipped while Redis is down or full (config/cache.py).
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
         "pages": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
     }
@@ -243,7 +244,7 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 # Serve MEDIA_ROOT from Django itself (one-box setups); turn off when nginx or a CDN serves it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

