@@ -188,7 +188,7 @@ def json_ld_script(data: dict | list) -> SafeString:
 
 
 # Query parameters a list's page links keep besides the page number. Nothing else: a cached
-# list page must not carry a parameter someone else put in its URL (blog/cache.py).
+# list page must not carry a parameter someone else put in its URL (pagecache/cache.py).
 KEPT_LIST_PARAMS = ("q",)
 
 

@@ -1,6 +1,6 @@
 """Comment threads as cached HTML fragments, one per top-level thread.
 
-The article page is the same document for every anonymous reader (see blog.cache). Its comment
+The article page is the same document for every anonymous reader (see pagecache.cache). Its comment
 section is assembled from fragments: each top-level thread is rendered once (Jinja2 template
 ``comments/thread.html``, autoescaped) and cached under a key derived from the thread's own
 data, so a vote or a reply re-renders one thread, never the 300 others.

@@ -108,7 +108,8 @@ def seed(write=print) -> dict:
             # Start from empty content tables (the category tree protects its parents).
             cursor.execute(
                 "TRUNCATE comments_vote, comments_report, comments_comment, taggit_taggeditem, "
-                "taggit_tag, blog_source, blog_article, blog_category, blog_articleversion CASCADE"
+                "taggit_tag, blog_source, blog_article, blog_category, pagecache_objectversion "
+                "CASCADE"
             )
         leaves = _categories()
         tags = Tag.objects.bulk_create(

@@ -15,9 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Category
+from blog.models.articles import LIST_FIELDS
 from comments import services
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory, editor, moderator, sender
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CommentFactory,
+    ImageFactory,
+    editor,
+    moderator,
+    sender,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +215,56 @@ def test_unpublished_article_is_404_and_never_cached(client, article):
     warm(client, url)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     assert client.get(url).status_code == 404
+
+
+def new_value(article: Article, field: str):
+    """Another value for ``field`` of ``article``, one a list would show differently."""
+    if field == "category":
+        return CategoryFactory(name="移された先")
+    if field == "eyecatch":
+        return ImageFactory()
+    if field == "published_at":
+        return article.published_at - timedelta(days=3)
+    if field == "comment_count":
+        return article.comment_count + 5
+    return f"変わった{field}"
+
+
+@pytest.mark.parametrize("field", LIST_FIELDS)
+def test_a_change_to_any_column_lists_show_invalidates_them(client, article, field):
+    """Lists load LIST_FIELDS and nothing else, and the triggers watch what they load: a
+    change by any path (here a plain UPDATE) shows on the next read."""
+    if field == "summary":  # the excerpt shows the summary when there is no lead
+        Article.objects.filter(pk=article.pk).update(lead="")
+    category_url = article.category.get_absolute_url()
+    before = warm(client, "/")
+    warm(client, category_url)
+    Article.objects.filter(pk=article.pk).update(**{field: new_value(article, field)})
+    assert fresh(client, "/") != before
+    fresh(client, category_url)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"search_text": "検索 用 の 文字列", "search_grams": ["検索", "索用"]},
+        {"search_title": "けんさく", "search_head": "けんさく"},
+        {"legacy_slug": "old-slug"},
+        {"body": "<p>本文だけが変わった。</p>"},
+    ],
+)
+def test_a_change_to_columns_no_list_shows_keeps_lists_cached(client, article, change):
+    """Search columns, the body (only the article's own page shows it) and other columns no
+    list loads leave lists cached."""
+    other = ArticleFactory(category=article.category)
+    warm(client, "/")
+    warm(client, article.category.get_absolute_url())
+    warm(client, other.get_absolute_url())
+    warm(client, article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(**change)
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert client.get(article.category.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+    # The article's own page has its own version, bumped by any change to its row.
+    page = fresh(client, article.get_absolute_url())
+    assert ("本文だけが変わった" in page) == ("body" in change)

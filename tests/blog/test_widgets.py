@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
 
 from blog.models import Category
 from tests.caches import clear_caches
@@ -80,7 +81,7 @@ def test_tag_cloud_weighs_tags_by_published_use(client, tree):
 def test_widgets_cost_one_query_each_whatever_the_content(client, tree):
     def count() -> int:
 
-        clear_caches()  # the aggregate widgets are cached for a minute: measure their queries
+        clear_caches()  # the aggregate widgets are cached per page versions: measure queries
         with CaptureQueriesContext(connection) as context:
             sidebar(client)
         return len(context.captured_queries)
@@ -90,3 +91,20 @@ def test_widgets_cost_one_query_each_whatever_the_content(client, tree):
     for index in range(20):
         ArticleFactory(category=tree["aircraft"], tags=[f"t{index}", "b"])
     assert count() == small
+
+
+def test_a_renamed_category_or_tag_shows_in_the_widgets_of_the_next_page(client, tree):
+    """Widgets are cached under the page versions, never for a while: a never-stale page
+    never embeds an older widget."""
+    ArticleFactory(category=tree["ships"], tags=["海軍"])
+    article_url = ArticleFactory(category=tree["world"]).get_absolute_url()
+    assert "艦艇" in category_counts(sidebar(client))
+    assert "海軍" in tag_cloud(sidebar(client))
+    client.get(article_url)  # the article page's sidebar too
+    Category.objects.filter(pk=tree["ships"].pk).update(name="水上艦")
+    Tag.objects.filter(name="海軍").update(name="海上防衛")
+    counts, cloud = category_counts(sidebar(client)), tag_cloud(sidebar(client))
+    assert "水上艦" in counts and "艦艇" not in counts
+    assert "海上防衛" in cloud and "海軍" not in cloud
+    aside = client.get(article_url).content.decode().split('<aside class="sidebar"', 1)[1]
+    assert "水上艦" in category_counts(aside) and "海上防衛" in tag_cloud(aside)
