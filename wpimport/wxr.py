@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from xml.parsers.expat import XMLParserType
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
@@ -77,7 +78,8 @@ class _RecordBuilder:
 
     def __init__(self, *, max_elements: int) -> None:
         self.max_elements = max_elements
-        self.expat = None  # the parser, for line numbers; set once the parser exists
+        # the parser, for line numbers; set once the parser exists
+        self.expat: XMLParserType | None = None
         self.depth = 0
         self.in_channel = False
         self.saw_root = False
@@ -121,12 +123,14 @@ class _RecordBuilder:
                 )
             if depth <= 4:  # records and their comments remember where they start
                 attrs = {**attrs, LINE_ATTRIBUTE: str(self._line())}
+            assert self.builder is not None  # made when its record (depth 3) started
             self.builder.start(tag, attrs)
 
     def end(self, tag: str) -> None:
         depth = self.depth
         self.depth -= 1
         if 3 <= depth <= MAX_DEPTH:
+            assert self.builder is not None  # made when its record (depth 3) started
             self.builder.end(tag)
             if depth == 3:
                 element = self.builder.close()
@@ -136,6 +140,7 @@ class _RecordBuilder:
 
     def data(self, text: str) -> None:
         if 3 <= self.depth <= MAX_DEPTH:
+            assert self.builder is not None  # made when its record (depth 3) started
             self.builder.data(text)
 
     def close(self) -> None:
@@ -234,7 +239,7 @@ def read_export(
                 if not chunk:
                     parser.close()
             except UnicodeDecodeError as error:
-                line = lines_before + chunk[: max(error.start, 0)].count(b"\n")
+                line: int | None = lines_before + chunk[: max(error.start, 0)].count(b"\n")
                 raise WxrError(
                     _(
                         "The file says it is written in %(encoding)s, but the bytes at line "
@@ -253,7 +258,7 @@ def read_export(
                 ) from None
             except ValueError as error:
                 if isinstance(error, DTDForbidden | EntitiesForbidden | ExternalReferenceForbidden):
-                    raise _refused(error, target.expat.CurrentLineNumber) from None
+                    raise _refused(error, target._line()) from None
                 raise WxrError(
                     _("The file cannot be read: %(error)s.") % {"error": error}, line=None
                 ) from None

@@ -49,7 +49,8 @@ class Category(MPTTModel):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("display order"), default=0)
-    parent = TreeForeignKey(
+    # mptt's TreeForeignKey takes no type parameters, so django-stubs cannot mark it nullable.
+    parent = TreeForeignKey(  # type: ignore[misc]
         "self",
         verbose_name=_("parent"),
         on_delete=models.PROTECT,
@@ -65,6 +66,13 @@ class Category(MPTTModel):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         triggers = [BumpVersion(name="category_site", version=SITE_VERSION, operation=ANY_CHANGE)]
+
+    # The tree fields MPTTModel's metaclass adds; declared here (no values) so the type checker
+    # knows them too.
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
 
     def __str__(self) -> str:
         return self.name
