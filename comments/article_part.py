@@ -13,7 +13,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from django.http import HttpRequest
-from django.template import Template, engines
+from django.template import engines
 from django.urls import URLPattern, path
 from django.utils.safestring import mark_safe
 
@@ -36,7 +36,7 @@ _COUNT = (
 
 
 @functools.cache
-def _count_template() -> Template:
+def _count_template() -> Any:  # django-stubs names its type only privately
     return engines["django"].from_string(_COUNT)
 
 

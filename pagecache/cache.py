@@ -46,7 +46,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
 from django.db import connections, router
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -208,7 +209,7 @@ def shared_response(request: HttpRequest, compressed: bytes, etag: str) -> HttpR
     return response
 
 
-def mark_shared(response: HttpResponse) -> None:
+def mark_shared(response: HttpResponseBase) -> None:
     """Headers of a page every anonymous reader shares: shared caches may keep it briefly."""
     patch_cache_control(
         response,
@@ -220,7 +221,7 @@ def mark_shared(response: HttpResponse) -> None:
     patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
 
 
-def mark_personal(response: HttpResponse) -> None:
+def mark_personal(response: HttpResponseBase) -> None:
     """Headers of a page made for one reader: nobody else may store it."""
     patch_cache_control(response, private=True, no_store=True)
     patch_vary_headers(response, ["Cookie"])
@@ -247,22 +248,28 @@ class CachedPageMixin:
         """The id of the object this page belongs to (of ``page_object_kind``), if any."""
         return None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def _view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The view's own response (the dispatch of the class after this mixin)."""
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Serve the stored page, or render, store and serve it (see the class docstring)."""
         if not (self.page_cache and is_cacheable(request)):
-            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            response = self._view(request, *args, **kwargs)
             mark_personal(response)
             return response
         self.request, self.args, self.kwargs = request, args, kwargs  # as View.setup does
         object_id = self.cached_object_id() if self.page_object_kind else None
         versions = page_versions(request, kind=self.page_object_kind, object_id=object_id)
         if versions is None:
-            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            response = self._view(request, *args, **kwargs)
             mark_personal(response)
             return response
         self.shared, self.page_versions = True, versions
         query = canonical_params(request, self.cache_params)
         if query is None:  # a variant the page never links to: served, not stored
-            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            response = self._view(request, *args, **kwargs)
             mark_personal(response)
             return response
         key = page_key(request, versions, query)
@@ -275,10 +282,11 @@ class CachedPageMixin:
             state = "hit"
             if compressed is None:
                 state = "miss"
-                response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-                if hasattr(response, "render"):
+                response = self._view(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse):
                     response.render()
-                if response.status_code != 200:
+                # Only a complete page is stored (an error or a stream is served as it is).
+                if response.status_code != 200 or not isinstance(response, HttpResponse):
                     mark_personal(response)
                     return response
                 compressed = gzip.compress(response.content, GZIP_LEVEL, mtime=0)

@@ -17,10 +17,16 @@ migrations. Their functions call the two SQL functions of pagecache's migration 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 import pgtrigger
 from django.db import connections
 
 from pagecache.registry import checked_name
+
+# pgtrigger.Referencing has no annotations; this is its signature.
+_referencing = cast(Callable[..., pgtrigger.Referencing], pgtrigger.Referencing)
 
 
 class BumpVersion(pgtrigger.Trigger):
@@ -66,7 +72,7 @@ class BumpObjectVersions(pgtrigger.Trigger):
             level=pgtrigger.Statement,
             when=pgtrigger.After,
             operation=operation,
-            referencing=pgtrigger.Referencing(
+            referencing=_referencing(
                 old="old_rows" if event != str(pgtrigger.Insert) else None,
                 new="new_rows" if event != str(pgtrigger.Delete) else None,
             ),
