@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from comments import moderation, moderation_views, services
 from comments.models import Ban, Comment, ModerationLog, NGWord, Report
 from comments.services import CommentError
+from core.users import staff_user
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -266,7 +267,7 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda c: services.hide_comment(
-                comment=c, moderator=request.user, reason=_("Hidden from the admin")
+                comment=c, moderator=staff_user(request), reason=str(_("Hidden from the admin"))
             ),
             lambda n: (
                 ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", n)
@@ -280,7 +281,7 @@ class CommentAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.filter(status=Comment.Status.HIDDEN),
-            lambda c: services.unhide_comment(comment=c, moderator=request.user),
+            lambda c: services.unhide_comment(comment=c, moderator=staff_user(request)),
             lambda n: (
                 ngettext("%(count)d comment unhidden.", "%(count)d comments unhidden.", n)
                 % {"count": n}
@@ -293,7 +294,7 @@ class CommentAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.filter(status=Comment.Status.HELD),
-            lambda c: services.unhide_comment(comment=c, moderator=request.user),
+            lambda c: services.unhide_comment(comment=c, moderator=staff_user(request)),
             lambda n: (
                 ngettext("%(count)d comment approved.", "%(count)d comments approved.", n)
                 % {"count": n}
@@ -312,7 +313,10 @@ class CommentAdmin(admin.ModelAdmin):
                 continue
             seen.add(sender)
             services.ban_sender(
-                comment=comment, moderator=request.user, reason=_("Banned from the admin"), days=30
+                comment=comment,
+                moderator=staff_user(request),
+                reason=str(_("Banned from the admin")),
+                days=30,
             )
         self.message_user(
             request,
@@ -333,8 +337,8 @@ class CommentAdmin(admin.ModelAdmin):
             seen.add(comment.sender_hash)
             services.ban_sender(
                 comment=comment,
-                moderator=request.user,
-                reason=_("Address-wide ban from the admin (flood)"),
+                moderator=staff_user(request),
+                reason=str(_("Address-wide ban from the admin (flood)")),
                 days=1,
                 scope=Ban.Scope.ADDRESS,
             )
@@ -401,7 +405,7 @@ class BanAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Ban, form, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_user(request)
         super().save_model(request, obj, form, change)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import cast
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -296,9 +297,8 @@ class BulkForm(ReasonMixin, BanChoicesMixin):
         super().__init__(*args, **kwargs)
         # Any whole numbers; which exist is settled by the database.
         values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [
-            (v, v) for v in values if str(v).isdigit() and 0 < int(v) < 2**63
-        ][:500]
+        ids = cast(forms.TypedMultipleChoiceField, self.fields["ids"])
+        ids.choices = [(v, v) for v in values if str(v).isdigit() and 0 < int(v) < 2**63][:500]
 
     def clean_ids(self) -> list[int]:
         ids = self.cleaned_data["ids"]
@@ -319,7 +319,7 @@ class BanForm(BanChoicesMixin):
 def act(
     *,
     comment: Comment,
-    moderator: AbstractBaseUser,
+    moderator: User,
     action: str,
     reason: str = "",
     days: int | None = 7,
@@ -354,7 +354,7 @@ class BulkResult:
 def act_on_many(
     *,
     comment_ids: list[int],
-    moderator: AbstractBaseUser,
+    moderator: User,
     action: str,
     reason: str = "",
     days: int | None = 7,
@@ -472,7 +472,7 @@ def _previous_state(entry: ModerationLog) -> str:
 
 
 @transaction.atomic
-def undo(*, entry: ModerationLog, moderator: AbstractBaseUser) -> ModerationLog:
+def undo(*, entry: ModerationLog, moderator: User) -> ModerationLog:
     """Reverse one logged action, logging the reversal; refuses what can no longer be undone."""
     if not (moderator.is_active and moderator.has_perm(services.MODERATE_PERMISSION)):
         raise CommentError(_("Only moderators can do this."), code="forbidden", status=403)
@@ -498,7 +498,9 @@ def undo(*, entry: ModerationLog, moderator: AbstractBaseUser) -> ModerationLog:
         services.unhide_comment(comment=comment, moderator=moderator, reason=reason)
     else:  # an approval, or a hide of a held comment: back on hold
         services.hold_again(comment=comment, moderator=moderator, reason=reason)
-    return ModerationLog.objects.filter(comment=comment).order_by("-pk").first()
+    latest = ModerationLog.objects.filter(comment=comment).order_by("-pk").first()
+    assert latest is not None  # the action above has just been logged
+    return latest
 
 
 def log_label(action: str) -> str:

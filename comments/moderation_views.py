@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from comments import moderation, services
 from comments.models import Comment, ModerationLog
 from comments.services import CommentError
+from core.users import staff_user
 
 QUEUE_PER_PAGE = 50
 LOG_PER_PAGE = 50
@@ -139,7 +140,7 @@ def act(request: HttpRequest, admin_site) -> HttpResponse:
     try:
         comment = moderation.act(
             comment=comment,
-            moderator=request.user,
+            moderator=staff_user(request),
             action=data["action"],
             reason=form.chosen_reason(),
             days=data["days"],
@@ -177,7 +178,7 @@ def bulk(request: HttpRequest, admin_site) -> HttpResponse:
     data = form.cleaned_data
     result = moderation.act_on_many(
         comment_ids=data["ids"],
-        moderator=request.user,
+        moderator=staff_user(request),
         action=data["bulk_action"],
         reason=form.chosen_reason(),
         days=data["days"],
@@ -231,7 +232,7 @@ def undo(request: HttpRequest, admin_site, pk: int) -> HttpResponse:
     entry = get_object_or_404(ModerationLog, pk=pk)
     back = _back(request, reverse("admin:comments_comment_log"))
     try:
-        moderation.undo(entry=entry, moderator=request.user)
+        moderation.undo(entry=entry, moderator=staff_user(request))
     except CommentError as error:
         messages.error(request, error.message)
     else:

@@ -151,7 +151,7 @@ def build_threads(
             can_edit=can_author_change(comment, viewer.sender),
         )
         nodes[comment.pk] = node
-        parent = nodes.get(comment.parent_id)
+        parent = nodes.get(comment.parent_id) if comment.parent_id is not None else None
         if parent is None:
             roots.append(node)
             container_of[comment.pk] = None
@@ -162,7 +162,7 @@ def build_threads(
         else:
             container = container_of[parent.comment.pk]
             node.depth = parent.depth
-            node.reply_to = by_id[comment.parent_id]
+            node.reply_to = by_id[parent.comment.pk]
             (container.children if container else roots).append(node)
             container_of[comment.pk] = container
             if parent.reply_to is None:

@@ -32,12 +32,14 @@ from comments.models import Comment
 from comments.services import CommentError
 from comments.threads import (
     NEUTRAL_VIEWER,
+    Node,
     Viewer,
     build_threads,
     number_anchors,
     reader_state,
 )
 from config.fetch_metadata import cross_origin_protected
+from core.users import staff_user
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -363,10 +365,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     try:
         if action == "hide":
-            services.hide_comment(comment=comment, moderator=request.user, reason=reason)
+            services.hide_comment(comment=comment, moderator=staff_user(request), reason=reason)
             messages.success(request, _("The comment has been hidden."))
         else:
-            services.unhide_comment(comment=comment, moderator=request.user, reason=reason)
+            services.unhide_comment(comment=comment, moderator=staff_user(request), reason=reason)
             messages.success(request, _("The comment is visible again."))
     except CommentError as error:
         return _refuse(request, error.message, status=error.status, back=back)
@@ -511,7 +513,7 @@ def _render_new(article_id: int, ids: list[int]) -> list[dict]:
     rows = list(
         Comment.objects.filter(article_id=article_id).filter(paths).order_by("tree_id", "lft")
     )
-    nodes: dict[int, object] = {}
+    nodes: dict[int, Node] = {}
     pending = list(build_threads(rows, viewer=NEUTRAL_VIEWER))
     while pending:
         node = pending.pop()
@@ -521,11 +523,11 @@ def _render_new(article_id: int, ids: list[int]) -> list[dict]:
     render = thread_renderer(comments_open=services.is_open_for_comments(article))
     new = []
     for comment in sorted(comments, key=lambda c: c.pk):
-        node = nodes.get(comment.pk)
-        if node is None:
+        shown = nodes.get(comment.pk)
+        if shown is None:
             continue
-        node.children = []
-        new.append({"id": comment.pk, "parent": comment.parent_id, "html": render(node)})
+        shown.children = []
+        new.append({"id": comment.pk, "parent": comment.parent_id, "html": render(shown)})
     return new
 
 
@@ -549,7 +551,7 @@ def ban(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         act(
             comment=comment,
-            moderator=request.user,
+            moderator=staff_user(request),
             action="ban",
             reason=data["reason"].strip(),
             days=data["days"],
