@@ -7,10 +7,10 @@ eyecatch as a Media RSS thumbnail, category and tags, absolute links on SITE_URL
 from __future__ import annotations
 
 import mimetypes
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from blog.models import Article, Category
-from blog.models.articles import LIST_FIELDS
+from blog.models.articles import LIST_FIELDS, ArticleQuerySet
 from blog.seo import absolute_url, image_card
 
 FEED_SIZE = 20
@@ -62,13 +62,15 @@ class LatestArticlesFeed(Feed):
 
     feed_type = MediaRssFeed
 
-    def title(self, obj=None) -> str:
+    # Django passes the feed's object (None here) to a method that takes one; the category and
+    # tag feeds narrow it to their own.
+    def title(self, obj: Any) -> str:
         return feed_text(settings.SITE_NAME)
 
-    def description(self, obj=None) -> str:
+    def description(self, obj: Any) -> str:
         return feed_text(_("Latest articles on %(site)s") % {"site": settings.SITE_NAME})
 
-    def link(self, obj=None) -> str:
+    def link(self, obj: Any) -> str:
         return absolute_url("/")
 
     def get_feed(self, obj, request):
@@ -78,11 +80,11 @@ class LatestArticlesFeed(Feed):
         feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
         return feed
 
-    def articles(self, obj) -> QuerySet[Article]:
+    def articles(self, obj: Any) -> ArticleQuerySet:
         """Which published articles this feed is about."""
         return Article.objects.published()
 
-    def items(self, obj=None) -> list[Article]:
+    def items(self, obj: Any) -> list[Article]:
         return list(
             self.articles(obj)
             .for_listing()
@@ -148,7 +150,7 @@ class CategoryArticlesFeed(LatestArticlesFeed):
     def link(self, obj: Category) -> str:
         return absolute_url(obj.get_absolute_url())
 
-    def articles(self, obj: Category) -> QuerySet[Article]:
+    def articles(self, obj: Category) -> ArticleQuerySet:
         return Article.objects.published().in_category(obj)
 
 
@@ -167,5 +169,5 @@ class TagArticlesFeed(LatestArticlesFeed):
     def link(self, obj: Tag) -> str:
         return absolute_url(reverse("blog:tag_detail", args=[obj.slug]))
 
-    def articles(self, obj: Tag) -> QuerySet[Article]:
+    def articles(self, obj: Tag) -> ArticleQuerySet:
         return Article.objects.published().tagged(obj.slug)

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import functools
 import hmac
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from blog.models import Article
+    from blog.models.previews import PreviewLink
 
 SALT = "kiji.blog.preview"
 MAX_AGE = 60 * 60 * 24 * 7  # a week: long enough to send to a colleague, short enough to expire
@@ -40,7 +45,7 @@ def read_preview_token(token: str) -> int | None:
 # --- Shared preview links ---------------------------------------------------------------------
 
 
-def share_preview(*, article, user: AbstractBaseUser | None):
+def share_preview(*, article: Article, user: User | None) -> PreviewLink:
     """Create a shared preview link of ``article`` valid for 48 hours."""
     from blog.models.previews import SHARE_LIFETIME, PreviewLink
 

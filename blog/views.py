@@ -7,6 +7,7 @@ import functools
 import gzip
 import hashlib
 from collections.abc import Hashable
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -29,7 +31,7 @@ from taggit.models import Tag
 
 from blog import article_page
 from blog.models import Article, Category
-from blog.models.articles import ARTICLE_KIND
+from blog.models.articles import ARTICLE_KIND, ArticleQuerySet
 from blog.preview import read_preview_token
 from pagecache.cache import (
     GZIP_LEVEL,
@@ -48,10 +50,10 @@ RELATED_COUNT = 6
 class PublishedArticlesMixin(CachedPageMixin):
     """Lists of published articles, newest first, paginated (and page-cached)."""
 
-    paginate_by = PAGE_SIZE
+    paginate_by: int | None = PAGE_SIZE
     page_kwarg = "page"
 
-    def get_queryset(self) -> QuerySet[Article]:
+    def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.published().for_listing()
 
 
@@ -201,7 +203,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         frame = safe_get(key)
         if frame is None:
             response = self.render_to_response(self.get_context_data(object=article))
-            frame = response.render().content.decode()
+            frame = cast(TemplateResponse, response).render().content.decode()
             stats["frames"] += 1
             safe_set(key, frame, FRAME_TIMEOUT)
         fills: dict[str, str] = {}
@@ -274,7 +276,7 @@ class CategoryDetailView(PublishedArticlesMixin, ListView):
     template_name = "blog/category_detail.html"
     context_object_name = "articles"
 
-    def get_queryset(self) -> QuerySet[Article]:
+    def get_queryset(self) -> ArticleQuerySet:
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return super().get_queryset().in_category(self.category)
 
@@ -294,7 +296,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "blog/tag_detail.html"
     context_object_name = "articles"
 
-    def get_queryset(self) -> QuerySet[Article]:
+    def get_queryset(self) -> ArticleQuerySet:
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
@@ -305,10 +307,10 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 class ArchiveMixin(PublishedArticlesMixin):
     """Date archives over publish time; never shows future (scheduled) articles."""
 
-    date_field = "published_at"
+    date_field: str | None = "published_at"
     allow_future = False
     allow_empty = True
-    context_object_name = "articles"
+    context_object_name: str | None = "articles"
 
 
 class ArchiveYearView(ArchiveMixin, YearArchiveView):
@@ -322,6 +324,12 @@ class AdjacentArchiveMixin:
     """Previous/next links of a date archive go to the nearest month or day that has published
     articles: with allow_empty (empty periods are pages, not 404s) Django would link the
     adjacent period whether or not anything was published in it."""
+
+    if TYPE_CHECKING:  # a private helper of Django's date views, left out of django-stubs
+
+        def _make_date_lookup_arg(
+            self, value: datetime.date
+        ) -> datetime.date | datetime.datetime: ...
 
     def _nearest(self, date: datetime.date, period: str, *, is_previous: bool):
         current = getattr(self, f"_get_current_{period}")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -21,12 +23,15 @@ FEED_SIZE = 30
 class LatestCommentsFeed(Feed):
     """Newest visible comments on published articles; hidden ones never appear."""
 
-    description = _("The latest comments from readers.")
-
-    def title(self) -> str:
+    # Django passes the feed's object (None here) to a method that takes one; the article's
+    # feed narrows it to its article.
+    def title(self, obj: Any) -> str:
         return feed_text(_("%(site)s: latest comments") % {"site": settings.SITE_NAME})
 
-    def link(self) -> str:
+    def description(self, obj: Any) -> str:
+        return str(_("The latest comments from readers."))
+
+    def link(self, obj: Any) -> str:
         return absolute_url("/")
 
     def get_feed(self, obj, request):
@@ -35,7 +40,7 @@ class LatestCommentsFeed(Feed):
         feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
         return feed
 
-    def items(self) -> list[Comment]:
+    def items(self, obj: Any) -> list[Comment]:
         return list(
             Comment.objects.visible()
             .on_published_articles()

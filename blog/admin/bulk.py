@@ -6,6 +6,8 @@ selection back with ``apply``); every changed article gets a history entry and a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -17,9 +19,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from mptt.forms import TreeNodeChoiceField
 
+from blog.admin.revision_views import ArticleAdminBase
 from blog.admin.revisions import record_revision
 from blog.admin.tags import TAGS_HELP_TEXT, parse_tag_string
 from blog.models import Article, Category
+from core.users import staff_user
 
 MAX_BULK = 500
 
@@ -42,8 +46,12 @@ class TagsForm(forms.Form):
         return names
 
 
-class BulkChangeMixin:
+class BulkChangeMixin(ArticleAdminBase):
     """The bulk actions of the article list."""
+
+    if TYPE_CHECKING:  # from ArticleRevisionsMixin, which the article admin also mixes in
+
+        def record_first_revision(self, request: HttpRequest, article: Article) -> None: ...
 
     def _bulk(self, request: HttpRequest, queryset: QuerySet[Article], *, form_class, title, apply):
         # The changelist's queryset joins the list's columns; work on the plain rows.
@@ -65,7 +73,7 @@ class BulkChangeMixin:
                     if message:
                         changed += 1
                         self.log_change(request, article, message)
-                        record_revision(article=article, user=request.user, comment=message)
+                        record_revision(article=article, user=staff_user(request), comment=message)
             self.message_user(
                 request,
                 ngettext("%(count)d article changed.", "%(count)d articles changed.", changed)

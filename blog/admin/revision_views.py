@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -24,12 +25,19 @@ from blog.admin.revisions import (
 from blog.admin.tags import parse_tag_string
 from blog.models import Article
 from blog.models.revisions import ArticleRevision
+from core.users import staff_user
+
+if TYPE_CHECKING:
+    # The article admin's mixins are only ever mixed into it: checked as part of a ModelAdmin.
+    ArticleAdminBase = admin.ModelAdmin[Article]
+else:
+    ArticleAdminBase = object
 
 LIST_LIMIT = 200
 AUTOSAVE_FIELDS = ("title", "lead", "summary", "body", "notice", "tags")
 
 
-class ArticleRevisionsMixin:
+class ArticleRevisionsMixin(ArticleAdminBase):
     """Adds revisions/, revisions/compare/ and revisions/<id>/restore/ to the article admin and
     records a revision on every save through the form."""
 
@@ -73,7 +81,9 @@ class ArticleRevisionsMixin:
     def record_saved_revision(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """Keep the state just saved, with the admin's change message as its comment."""
         message = self.construct_change_message(request, form, formsets, add=not change)
-        record_revision(article=form.instance, user=request.user, comment=json.dumps(message))
+        record_revision(
+            article=form.instance, user=staff_user(request), comment=json.dumps(message)
+        )
 
     def pending_autosave(self, article: Article) -> ArticleRevision | None:
         """The article's autosave revision when it is newer than its last saved revision (text
@@ -173,7 +183,9 @@ class ArticleRevisionsMixin:
         if len(draft["title"]) > 200 or len(draft["summary"]) > 300:
             return JsonResponse({"error": gettext("The draft is too long to keep.")}, status=400)
         draft["tag_names"] = parse_tag_string(data.get("tags", ""))
-        entry = record_revision(article=article, user=request.user, autosave=True, draft=draft)
+        entry = record_revision(
+            article=article, user=staff_user(request), autosave=True, draft=draft
+        )
         return JsonResponse({"saved": entry is not None})
 
     def revision_restore_view(
@@ -188,7 +200,7 @@ class ArticleRevisionsMixin:
             return HttpResponseRedirect(f"{url}?old={entry.revision_id}&new=current")
         try:
             self.record_first_revision(request, article)
-            restore_revision(article=article, entry=entry, user=request.user)
+            restore_revision(article=article, entry=entry, user=staff_user(request))
         except RevisionError as error:
             messages.error(request, str(error))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -11,12 +13,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from blog.admin.revision_views import ArticleAdminBase
 from blog.preview import share_preview, shared_preview, shared_preview_url
+from core.users import staff_user
+
+if TYPE_CHECKING:
+    from blog.models import Article
 
 
-class SharedPreviewMixin:
+class SharedPreviewMixin(ArticleAdminBase):
     """Adds <id>/share/ (list and create), <id>/share/<link>/revoke/ and the public
     shared-preview/<token>/ page to the article admin."""
+
+    if TYPE_CHECKING:  # from ArticleRevisionsMixin, which the article admin also mixes in
+
+        def _article_for(self, request: HttpRequest, object_id: str) -> Article: ...
 
     def get_share_urls(self) -> list:
         wrap = self.admin_site.admin_view
@@ -37,7 +48,7 @@ class SharedPreviewMixin:
         if request.method == "POST":
             if not can_share:
                 raise PermissionDenied
-            link = share_preview(article=article, user=request.user)
+            link = share_preview(article=article, user=staff_user(request))
             messages.success(
                 request,
                 gettext("A preview link was made; it works without logging in until %(when)s.")

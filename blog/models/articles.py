@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -13,12 +15,19 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
-from mptt.models import MPTTModel, TreeForeignKey
+from mptt.models import MPTTModel
 from taggit.managers import TaggableManager
 
 from blog.sanitize import BODY_EXTENSIONS, sanitize_html
 from blog.search.text import index_fields
 from pagecache.triggers import BumpObjectVersions, BumpVersion
+
+if TYPE_CHECKING:
+    # The ForeignKey it is (it only picks the admin's form field): mptt declares no type
+    # parameters, so django-stubs could type neither the related model nor null=True.
+    TreeForeignKey = models.ForeignKey
+else:
+    from mptt.models import TreeForeignKey
 
 # The search index columns (blog.search): derived in save(), never loaded by lists.
 SEARCH_FIELDS = ("search_title", "search_head", "search_text", "search_grams")
@@ -49,8 +58,7 @@ class Category(MPTTModel):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("display order"), default=0)
-    # mptt's TreeForeignKey takes no type parameters, so django-stubs cannot mark it nullable.
-    parent = TreeForeignKey(  # type: ignore[misc]
+    parent = TreeForeignKey(
         "self",
         verbose_name=_("parent"),
         on_delete=models.PROTECT,
