@@ -25,14 +25,14 @@ BODY_EXTENSIONS: dict = {
     "Image": True,
     # The figure dialog's "Browse..." opens the media library's picker, which hands back the
     # image URL, its id (stored as the img's data-file) and its alt text and credit line.
-    "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},
+    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},
     "Caption": True,
     # Enter/Esc/↓/→ leave a figure's caption for the paragraph below (static/js/admin/
     # prose-figure-exit.js, registered in settings.DJANGO_PROSE_EDITOR_EXTENSIONS); no markup.
     "FigureExit": True,
     # Images dropped or pasted into the body go through the media library
     # (static/js/admin/prose-image-drop.js); they become figures, no markup of their own.
-    "ImageDrop": {"uploadUrl": reverse_lazy("admin:blog_image_quick_upload")},
+    "ImageDrop": {"uploadUrl": reverse_lazy("admin:media_image_quick_upload")},
     "Table": True,
     "TableRow": True,
     "TableHeader": True,

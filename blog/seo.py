@@ -20,10 +20,11 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, to_locale
 
-from blog.models import Article, Category, Image
+from blog.models import Article, Category
 
 # The one function for absolute links (config/site_url.py), re-exported for the feeds.
 from config.site_url import absolute_url as absolute_url
+from media.models import Image
 
 DESCRIPTION_LENGTH = 200
 # Google shows at most 110 characters of a NewsArticle headline.

@@ -1,6 +1,6 @@
 """KIJI_COMMENTS_* and KIJI_IMAGES_* settings from the environment, typed by their defaults.
 
-Every name in ``comments.conf.DEFAULTS`` and every ``DEFAULT_*`` of ``blog.images.conf`` can be
+Every name in ``comments.conf.DEFAULTS`` and every ``DEFAULT_*`` of ``media.conf`` can be
 set as an environment variable of the same name (``KIJI_COMMENTS_MAX_LENGTH=3000``). The value
 is parsed by the type of the default: yes/no for booleans, whole numbers, comma-separated
 numbers for lists (``KIJI_IMAGES_WIDTHS=480,960``), ``WIDTHxHEIGHT`` for sizes, text otherwise.
@@ -26,8 +26,8 @@ _FALSE = {"0", "false", "no", "off"}
 
 def defaults() -> dict[str, Any]:
     """Every settable name with its default, from the apps' own conf modules."""
-    from blog.images import conf as images
     from comments.conf import DEFAULTS as comments
+    from media import conf as images
 
     names = {f"KIJI_COMMENTS_{name}": value for name, value in comments.items()}
     for attribute in sorted(vars(images)):
@@ -84,8 +84,8 @@ def descriptions() -> dict[str, str]:
     """What each setting means, from the apps' own documentation of it (one line each)."""
     import inspect
 
-    from blog.images import conf as images
     from comments import conf as comments
+    from media import conf as images
 
     meanings: dict[str, str] = {}
     current = None

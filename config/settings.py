@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "adminsortable2",  # drag-to-order sources (issue 17)
     "pgtrigger",  # the page-cache triggers, declared on the models they watch
     "pagecache",
+    "media",  # the media library (blog shows its images; it imports no app of ours)
     "blog",
     "comments",
     "wpimport",

@@ -18,7 +18,9 @@ from django.utils.html import format_html
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from blog.models import Article, Category, Image, Source
+from blog.models import Article, Category, Source
+from media.models import Image
+from media.services import add_image
 
 # (slug, name, parent slug, order)
 CATEGORIES = [
@@ -273,10 +275,12 @@ def demo_image_bytes(seed: int, width: int = 1280, height: int = 800) -> bytes:
 
 
 def _make_image(seed: int, title: str, credit: str) -> Image:
-    image = Image(title=title, credit=credit)
-    image.file.save(f"demo-{seed}.jpg", ContentFile(demo_image_bytes(seed)), save=False)
-    image.save()
-    return image
+    """A demo picture, into the library like any upload (renditions once the demo commits)."""
+    return add_image(
+        file=ContentFile(demo_image_bytes(seed), name=f"demo-{seed}.jpg"),
+        title=title,
+        credit=credit,
+    )
 
 
 def _body(demo: DemoArticle, figure: Image, previous: Article | None) -> str:

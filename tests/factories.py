@@ -12,8 +12,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from blog.models import Article, Category, Image, Source
+from blog.models import Article, Category, Source
 from core.roles import sync_role_permissions
+from media.models import Image
 
 
 def png_bytes(width: int = 64, height: int = 48, color: str = "#336699") -> bytes:
@@ -69,12 +70,24 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image added through ``media.services.add_image``, renditions made at once (as
+    if its transaction had committed)."""
+
     class Meta:
         model = Image
 
     title = factory.Sequence(lambda n: f"写真{n}")
     credit = "テスト撮影班"
     file = factory.LazyFunction(lambda: ContentFile(png_bytes(), name="test.png"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Image:
+        from django.test import TestCase
+
+        from media.services import add_image
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return add_image(**kwargs)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -23,8 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -33,6 +33,8 @@ from taggit.models import Tag, TaggedItem
 
 from blog.models import Article
 from blog.sanitize import sanitize_html
+from media.models import Image
+from media.services import atomic_with_files
 from wpimport import terms as term_import
 from wpimport.comment_rows import CommentWriter
 from wpimport.items import UNTITLED, ItemKeys, item_label, keeps_id, parse_wp_date
@@ -94,7 +96,6 @@ class WordPressImporter:
         self.batch: list[Item] = []
         self.deferred: list[Item] = []
         self.pending_terms: list[Term] = []
-        self.saved_files: list[str] = []
         self.upload_urls: dict[str, str] = {}  # uploads key → library URL
         self.attachment_images: dict[int, int] = {}  # WordPress attachment id → Image id
         self.user_ids: dict[str, int] = {}
@@ -111,15 +112,14 @@ class WordPressImporter:
 
     # --- run -----------------------------------------------------------------------------
     def run(self, path: str | Path) -> ImportReport:
-        """Import the file in one transaction; on any error remove stored files and re-raise."""
+        """Import the file in one transaction; on any error re-raise (the media library deletes
+        the originals stored by a rolled-back import; renditions are only made on commit)."""
         path = Path(path)
         try:
             self._run(path)
         except WxrError:
-            self._remove_saved_files()
             raise
         except Exception as error:
-            self._remove_saved_files()
             logger.exception("WordPress import of %s failed at %s", path, self.current)
             raise ImportFailed(
                 _("The import stopped at %(where)s: %(error)s. Nothing was imported.")
@@ -129,22 +129,14 @@ class WordPressImporter:
                 },
                 line=self._current_line,
             ) from error
-        except BaseException:
-            self._remove_saved_files()
-            raise
         self._emit(force=True, phase="done")
         return self.report
-
-    def _remove_saved_files(self) -> None:
-        for name in self.saved_files:
-            default_storage.delete(name)
-        self.saved_files = []
 
     def _at(self, label: str, line: int | None) -> None:
         self.current, self._current_line = label, line
 
     def _run(self, path: Path) -> None:
-        with transaction.atomic():
+        with atomic_with_files():
             self._prepare()
             if self.media_dir:
                 self.phase = "media"
@@ -298,8 +290,6 @@ class WordPressImporter:
             return
         key = upload_key(item.attachment_url)
         mapping = WordPressObject.objects.filter(kind=Kind.ATTACHMENT, key=item.key).first()
-        from blog.models import Image
-
         image = Image.objects.filter(pk=mapping.object_id).first() if mapping else None
         if image is None:
             label = item_label(item)
@@ -319,13 +309,16 @@ class WordPressImporter:
                     return
                 title = item.meta.get("_wp_attachment_image_alt") or strip_tags(item.title)
                 try:
-                    with transaction.atomic():  # a failed save leaves no row behind
-                        image = store_image(stream, title=html.unescape(title), rel=key)
+                    # Its own savepoint: a refused or failed file leaves no row and no file.
+                    image = store_image(stream, title=html.unescape(title), rel=key)
+                except ValidationError as refusal:
+                    self.report.add("attachment", "skipped")
+                    self.report.warn(f"{label}: {' '.join(refusal.messages)}")
+                    return
                 except IMAGE_ERRORS as error:
                     self.report.add("attachment", "skipped")
                     self.report.warn(f"{label}: the image could not be stored ({error})")
                     return
-            self.saved_files.append(image.file.name)
             WordPressObject.objects.update_or_create(
                 kind=Kind.ATTACHMENT, key=item.key, defaults={"object_id": image.pk}
             )

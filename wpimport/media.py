@@ -16,11 +16,11 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from blog.models import Image
+from media.models import Image
+from media.services import add_image
 
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
 # What Pillow may raise on a broken or hostile image (DecompressionBombError is an Exception).
@@ -114,16 +114,9 @@ def is_image_file(stream: BinaryIO, name: str) -> bool:
 
 
 def store_image(stream: BinaryIO, *, title: str, rel: str) -> Image:
-    """Put one open file into the media library through the model's own save (renditions and
-    all); the stored file is removed again if saving fails."""
-    image = Image(title=(title or Path(rel).name)[:200])
-    image.file.save(Path(rel).name[:100], File(stream), save=False)
-    try:
-        image.save()
-    except BaseException:
-        default_storage.delete(image.file.name)
-        raise
-    return image
+    """Put one open file into the media library through its service (the same checks as an
+    upload; renditions once the import commits). Raises ``ValidationError`` if refused."""
+    return add_image(file=File(stream, name=Path(rel).name), title=title or Path(rel).name)
 
 
 def rewrite_upload_urls(body: str, urls: dict[str, str]) -> tuple[str, int]:

@@ -16,12 +16,12 @@ from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
 from blog.admin.bulk import BulkChangeMixin
 from blog.admin.editor_i18n import editor_catalog
-from blog.admin.images import ImagePickerWidget
 from blog.admin.revision_views import ArticleRevisionsMixin
 from blog.admin.share_views import SharedPreviewMixin
 from blog.admin.tags import TAGS_HELP_TEXT
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
+from media.widgets import ImagePickerWidget
 
 
 class SourceInline(SortableTabularInline):

@@ -23,8 +23,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from blog.models import Article, Category, Image, Source
+from blog.models import Article, Category, Source
 from blog.models.revisions import ArticleRevision
+from media.models import Image
 
 # What the editor wrote, in the order the form shows it; restored together.
 CONTENT_FIELDS = (

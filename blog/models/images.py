@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-import posixpath
 from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.core.files.images import get_image_dimensions
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from blog.images.validation import ALLOWED_FORMATS, validate_image_file
 from pagecache.triggers import BumpVersion
-
-logger = logging.getLogger(__name__)
 
 
 def image_upload_to(instance: Image, filename: str) -> str:
@@ -32,7 +28,6 @@ class Image(models.Model):
         upload_to=image_upload_to,
         width_field="width",
         height_field="height",
-        validators=[validate_image_file],
         help_text=_("JPEG, PNG, WebP or GIF. Location data and camera details are removed."),
     )
     title = models.CharField(_("title / alt text"), max_length=200)
@@ -44,7 +39,7 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
-    # What blog.images.renditions generated for the current original (names, sizes, OGP), so
+    # What media.renditions generated for the current original (names, sizes, OGP), so
     # pages build <picture> markup from the row alone and re-saves know nothing is missing.
     renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
@@ -74,46 +69,17 @@ class Image(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        from blog.images.renditions import ensure_renditions
-
-        if self.file and not self.file._committed:
-            self._name_after_content()
+        """Save the row, deriving only its own fields; files and renditions are the business of
+        ``media.services`` (which stores a clean original and makes renditions on commit)."""
         # Django leaves the dimensions empty when the file arrives as an in-memory ContentFile.
         if self.file and not (self.width and self.height):
-            from PIL import Image as PILImage
-
-            self.file.open("rb")
-            self.file.seek(0)
-            with PILImage.open(self.file) as picture:
-                self.width, self.height = picture.size
-            self.file.seek(0)
+            width, height = get_image_dimensions(self.file)
+            self.width, self.height = width or 0, height or 0
         super().save(*args, **kwargs)
-        # Derived files of this row's own original: generated once, skipped when current.
-        try:
-            ensure_renditions(self)
-        except Exception:  # the page falls back to the original; the command can retry
-            logger.exception("could not generate renditions of image %s", self.pk)
-
-    def _name_after_content(self) -> None:
-        """Give a new upload the extension of its real format (a PNG named .jpg becomes .png)."""
-        from PIL import Image as PILImage
-
-        self.file.open("rb")
-        self.file.seek(0)
-        try:
-            with PILImage.open(self.file) as picture:
-                extension = ALLOWED_FORMATS.get(picture.format or "")
-        except Exception:  # validation refuses such files; direct saves keep their name
-            extension = None
-        self.file.seek(0)
-        if extension:
-            directory, base = posixpath.split(self.file.name)
-            stem = posixpath.splitext(base)[0] or "image"
-            self.file.name = posixpath.join(directory, f"{stem}.{extension}")
 
     @property
     def url(self) -> str:
-        """The original's public URL (its metadata removed, see blog.images.renditions)."""
+        """The original's public URL (its metadata removed, see media.renditions)."""
         return self.file.url
 
     @property

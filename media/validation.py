@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from blog.images import conf
+from media import conf
 
 #: Pillow format name → the file extension originals are stored with.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -33,8 +34,13 @@ _SVG_SNIFF = re.compile(rb"<svg[\s>]|<!doctype\s+svg", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class CheckedImage:
-    """What validation learnt about an accepted upload."""
+    """An upload that ``check_image_file`` accepted, with what it learnt about it.
 
+    Only ``check_image_file`` makes one; the media services take it instead of a plain file so
+    that a form which already validated an upload does not make them decode it again.
+    """
+
+    file: File
     format: str
     width: int
     height: int
@@ -91,8 +97,11 @@ def _too_many_pixels_in_total(limit: int) -> ValidationError:
     )
 
 
-def check_image_file(file: IO[bytes]) -> CheckedImage:
-    """Validate an uploaded image file; raise ``ValidationError`` with a clear message if refused."""
+def check_image_file(file: File) -> CheckedImage:
+    """Validate an uploaded image file; raise ``ValidationError`` with a clear message if refused.
+
+    The one validator of the library: the upload forms and the media services all use it.
+    """
     size = getattr(file, "size", None)
     limit = conf.max_upload_size()
     if size is not None and size > limit:
@@ -144,7 +153,7 @@ def check_image_file(file: IO[bytes]) -> CheckedImage:
             raise _too_many_frames(frames, conf.max_frames())
         if frames > 1 and width * height * frames > conf.max_total_pixels():
             raise _too_many_pixels_in_total(conf.max_total_pixels())
-        checked = CheckedImage(format=picture.format, width=width, height=height)
+        checked = CheckedImage(file=file, format=picture.format, width=width, height=height)
     # verify() checks structure and checksums, load() decodes every pixel: between them a
     # truncated or corrupt file cannot pass (each needs a freshly opened image).
     try:
@@ -167,12 +176,3 @@ def check_image_file(file: IO[bytes]) -> CheckedImage:
     finally:
         file.seek(0)
     return checked
-
-
-def validate_image_file(value) -> None:
-    """Model-field validator: check files that are being uploaded, not ones already stored."""
-    if getattr(value, "_committed", True) and getattr(value, "name", None):
-        return
-    if getattr(getattr(value, "file", None), "kiji_checked", False):
-        return  # the admin's upload field checked this very file already
-    check_image_file(value)

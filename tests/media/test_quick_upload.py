@@ -6,25 +6,28 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blog.models import Image
+from media.models import Image
 from tests.factories import editor, moderator, png_bytes
 
 pytestmark = pytest.mark.django_db
-URL = "admin:blog_image_quick_upload"
+URL = "admin:media_image_quick_upload"
 
 
 def upload(client, **data):
     return client.post(reverse(URL), data)
 
 
-def test_a_dropped_image_joins_the_library_with_its_alt_text_and_credit(client):
+def test_a_dropped_image_joins_the_library_with_its_alt_text_and_credit(
+    client, django_capture_on_commit_callbacks
+):
     client.force_login(editor(username="henshu"))
-    response = upload(
-        client,
-        file=SimpleUploadedFile("paste.png", png_bytes(), content_type="image/png"),
-        title="甲板上のF-35B",
-        credit="米海兵隊",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # renditions follow the commit
+        response = upload(
+            client,
+            file=SimpleUploadedFile("paste.png", png_bytes(), content_type="image/png"),
+            title="甲板上のF-35B",
+            credit="米海兵隊",
+        )
     assert response.status_code == 201
     answer = response.json()
     image = Image.objects.get(pk=answer["id"])

@@ -1,6 +1,6 @@
 /* The media-library picker of the Kiji admin (no build step, no dependencies).
  *
- * In the picker popup (admin/blog/image/picker/): a click on an image hands it back to the
+ * In the picker popup (admin/media/image/picker/): a click on an image hands it back to the
  * window that opened the popup, then closes it.
  *  - ?CKEditorFuncNum=N: django-prose-editor's figure dialog, which speaks the CKEditor
  *    file-browser protocol: callFunction(N, url, {id, alternative_text, caption}). The dialog

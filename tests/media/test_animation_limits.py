@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from blog.models import Image
+from media.models import Image
 from tests.factories import editor
 
 pytestmark = pytest.mark.django_db

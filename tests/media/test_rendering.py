@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from blog.models import Image
+from media.models import Image
 from tests.caches import clear_caches
 from tests.factories import ArticleFactory, ImageFactory, two_colour_jpeg
 

@@ -1,5 +1,8 @@
 """Clean originals and renditions, generated once per original and reused afterwards.
 
+Originals are cleaned when they are stored (``clean_original``, called by the media services);
+renditions are made from the stored original once its row is committed (``ensure_renditions``).
+
 Originals: what the library serves as the original never carries metadata. An upload whose
 metadata is all harmless (colour profile, dpi, transparency, animation timing) and whose EXIF
 orientation is normal is kept byte for byte; anything else (EXIF with GPS or camera data, XMP,
@@ -19,17 +22,18 @@ from __future__ import annotations
 import io
 import logging
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from blog.images import conf
+from media import conf
+from media.validation import CheckedImage
 
 if TYPE_CHECKING:
-    from blog.models import Image
+    from media.models import Image
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +104,7 @@ def _encode_original(picture: PILImage.Image, image_format: str) -> bytes:
     buffer = io.BytesIO()
     if _is_animated(picture):
         frames, durations = [], []
-        for index in range(picture.n_frames):
+        for index in range(getattr(picture, "n_frames", 1)):
             picture.seek(index)
             durations.append(picture.info.get("duration", 100))
             frame = picture.convert("RGBA")
@@ -128,6 +132,21 @@ def _encode_original(picture: PILImage.Image, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
+def clean_original(checked: CheckedImage) -> bytes | None:
+    """The accepted upload re-encoded without metadata and upright, or None when it is clean
+    already (then its bytes are stored as they are)."""
+    file = checked.file
+    file.seek(0)
+    try:
+        with PILImage.open(file) as picture:
+            picture.load()
+            if not _needs_cleaning(picture):
+                return None
+            return _encode_original(picture, checked.format)
+    finally:
+        file.seek(0)
+
+
 def _write(storage: Storage, name: str, data: bytes) -> str:
     """Store ``data`` under ``name``, replacing a previous file of that name."""
     if storage.exists(name):
@@ -142,7 +161,8 @@ def _flatten(picture: PILImage.Image) -> tuple[PILImage.Image, bool]:
     )
     if has_alpha_band:
         rgba = picture.convert("RGBA")
-        if rgba.getchannel("A").getextrema()[0] < 255:
+        lowest_alpha = cast(int, rgba.getchannel("A").getextrema()[0])  # one band: (min, max)
+        if lowest_alpha < 255:
             return rgba, True
         return rgba.convert("RGB"), False
     return picture.convert("RGB"), False
@@ -194,18 +214,12 @@ def rendition_folder(original_name: str) -> str:
 
 
 def build_renditions(image: Image) -> dict[str, Any]:
-    """Clean the stored original if needed, write every rendition and return their record."""
+    """Write every rendition of the stored (already clean) original and return their record."""
     field_file = image.file
     storage = field_file.storage
-    with storage.open(field_file.name, "rb") as handle, PILImage.open(handle) as picture:
+    original_name = field_file.name
+    with storage.open(original_name, "rb") as handle, PILImage.open(handle) as picture:
         picture.load()
-        image_format = picture.format
-        original_name = field_file.name
-        if _needs_cleaning(picture):
-            cleaned = _encode_original(picture, image_format)
-            original_name = _write(storage, field_file.name, cleaned)
-            picture = PILImage.open(io.BytesIO(cleaned))
-            picture.load()
         animated = _is_animated(picture)
         if animated:
             picture.seek(0)
@@ -268,8 +282,8 @@ def is_current(image: Image) -> bool:
 def ensure_renditions(image: Image, *, force: bool = False) -> bool:
     """Generate the renditions of ``image`` unless current ones exist; return whether it did.
 
-    The result is written to the image's own row (original name, dimensions, record) with an
-    UPDATE, so calling this from ``Image.save`` does not recurse.
+    The record is written to the image's own row with an UPDATE (nothing else of the row is
+    touched); renditions of an earlier original that the new record no longer names are deleted.
     """
     if not image.file or (is_current(image) and not force):
         return False
@@ -278,12 +292,8 @@ def ensure_renditions(image: Image, *, force: bool = False) -> bool:
     storage = image.file.storage
     for stale in stored_names(previous) - stored_names(record):
         storage.delete(stale)
-    image.file.name = record["source"]
-    image.width, image.height = record["width"], record["height"]
     image.renditions = record
-    type(image).objects.filter(pk=image.pk).update(
-        file=image.file.name, width=image.width, height=image.height, renditions=record
-    )
+    type(image).objects.filter(pk=image.pk).update(renditions=record)
     return True
 
 

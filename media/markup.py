@@ -17,13 +17,13 @@ from django.db.models import Q
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from blog.images import conf
-from blog.images.renditions import mime_type
+from media import conf
+from media.renditions import mime_type
 
 if TYPE_CHECKING:
-    from blog.models import Image
+    from media.models import Image
 
-PICTURE_TEMPLATE = "blog/includes/_picture.html"
+PICTURE_TEMPLATE = "media/includes/_picture.html"
 
 # nh3 serialises every attribute double-quoted, but may leave ">" inside a value: match quotes.
 _IMG_TAG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
@@ -101,7 +101,7 @@ def _media_name(src: str) -> str | None:
 
 def _library_images(tags: list[dict[str, str]]) -> tuple[dict[int, Image], dict[str, Image]]:
     """Every library image the body refers to (by ``data-file`` id or by URL), in one query."""
-    from blog.models import Image
+    from media.models import Image
 
     ids = {int(attrs["data-file"]) for attrs in tags if attrs.get("data-file", "").isdigit()}
     names = {name for attrs in tags if (name := _media_name(attrs.get("src", "")))}

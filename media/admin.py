@@ -4,24 +4,29 @@ picker that the article editor's figure dialog and the eyecatch field open in a 
 from __future__ import annotations
 
 import posixpath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from blog.images.markup import render_picture
-from blog.images.validation import check_image_file
-from blog.models import Image
+from core.users import staff_user
+from media import services
+from media.markup import render_picture
+from media.models import Image
+from media.validation import CheckedImage, check_image_file
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 PICKER_PAGE_SIZE = 40
@@ -30,50 +35,21 @@ PICKER_PARAMS = ("CKEditorFuncNum", "target")
 
 
 class ImageFileField(forms.FileField):
-    """A file field that accepts only what ``check_image_file`` accepts, with its messages."""
+    """A file field that accepts only what ``check_image_file`` accepts, with its messages;
+    its cleaned value is the ``CheckedImage`` the media services take."""
 
     widget = forms.ClearableFileInput(attrs={"accept": ACCEPT})
 
-    def to_python(self, data: Any) -> Any:
-        data = super().to_python(data)
-        if data is None:
-            return None
-        check_image_file(data)
-        data.kiji_checked = True  # the model-field validator need not decode it again
-        return data
-
-
-class ImagePickerWidget(forms.TextInput):
-    """A library image chosen by id, shown as a thumbnail, picked from the library popup."""
-
-    #: The frame around the plain input, rendered by the project's template engine (the form
-    #: renderer only sees app templates).
-    frame_template_name = "admin/blog/image/picker_widget.html"
-
-    class Media:
-        js = ["js/admin-image-picker.js"]
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        defaults = {"class": "vForeignKeyRawIdAdminField", "size": 6, "data-image-picker-input": ""}
-        super().__init__(defaults | (attrs or {}))
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
-        input_html = super().render(name, value, attrs, renderer)
-        chosen = None
-        if value not in (None, "") and str(value).isdigit():
-            chosen = Image.objects.filter(pk=value).first()
-        context = {
-            "input": input_html,
-            "input_id": (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}",
-            "image": chosen,
-            "thumb": chosen.rendition_url(320) if chosen else "",
-            "picker_url": reverse("admin:blog_image_picker"),
-        }
-        return render_to_string(self.frame_template_name, context)
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile):  # a new upload, not the file already stored
+            return check_image_file(value)
+        return value
 
 
 class ImageForm(forms.ModelForm):
-    """The single-image add/change form."""
+    """The single-image add/change form. It only validates the file: the admin hands it to
+    ``media.services`` (never onto the row), which stores it and makes the renditions."""
 
     file = ImageFileField(
         label=_("file"),
@@ -82,7 +58,12 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["file", "title", "credit"]
+        fields = ["title", "credit"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the present file, kept unless another one is uploaded
+            self.initial["file"] = self.instance.file
 
 
 class QuickUploadForm(ImageForm):
@@ -119,7 +100,8 @@ class MultipleFileField(forms.FileField):
 class ImageUploadForm(forms.Form):
     """Upload several images at once; each gets its file name as title and the shared credit."""
 
-    files = MultipleFileField(
+    # Named like BaseForm.files (the raw uploads) since the input has always been "files".
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Images"),
         help_text=_(
             "Select one or more JPEG, PNG, WebP or GIF files. Each image's title starts as its "
@@ -145,6 +127,7 @@ class ImageAdmin(admin.ModelAdmin):
     """The media library."""
 
     form = ImageForm
+    change_list_template = "admin/media/image/change_list.html"
     list_display = ["thumbnail", "title", "credit", "width", "height", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "credit"]
@@ -204,29 +187,47 @@ class ImageAdmin(admin.ModelAdmin):
             return gettext("None yet: run manage.py regenerate_renditions.")
         return format_html_join(" · ", '<a href="{}" target="_blank" rel="noopener">{}</a>', links)
 
-    def get_fields(self, request: HttpRequest, obj: Image | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Image | None = None) -> _FieldGroups:
         fields = super().get_fields(request, obj)
         return [*fields, "uploaded_by", "uploaded_at"] if obj else fields
 
-    def save_model(self, request: HttpRequest, obj: Image, form, change: bool) -> None:
+    def get_form(
+        self, request: HttpRequest, obj: Image | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Image]]:
+        # The model form covers the text fields only: the file goes through media.services.
+        kwargs["fields"] = ["title", "credit"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: Image, form: forms.ModelForm[Image], change: bool
+    ) -> None:
+        upload = form.cleaned_data["file"]  # required: a CheckedImage when adding
         if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+            image = services.add_image(
+                file=upload, title=obj.title, credit=obj.credit, uploaded_by=staff_user(request)
+            )
+            obj.pk = image.pk
+            obj.refresh_from_db()
+            return
+        if isinstance(upload, CheckedImage):
+            services.replace_image_file(image=obj, file=upload)
+        else:
+            obj.save()
 
     # --- extra views ---------------------------------------------------------------------
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view
         return [
-            path("upload/", wrap(self.upload_view), name="blog_image_upload"),
-            path("picker/", wrap(self.picker_view), name="blog_image_picker"),
-            path("quick-upload/", wrap(self.quick_upload_view), name="blog_image_quick_upload"),
+            path("upload/", wrap(self.upload_view), name="media_image_upload"),
+            path("picker/", wrap(self.picker_view), name="media_image_picker"),
+            path("quick-upload/", wrap(self.quick_upload_view), name="media_image_quick_upload"),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = (extra_context or {}) | {
-            "upload_url": reverse("admin:blog_image_upload"),
+            "upload_url": reverse("admin:media_image_upload"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -240,18 +241,15 @@ class ImageAdmin(admin.ModelAdmin):
             saved, refused = [], []
             for upload in form.cleaned_data["files"]:
                 try:
-                    check_image_file(upload)
+                    image = services.add_image(
+                        file=upload,
+                        title=title_from_filename(upload.name),
+                        credit=form.cleaned_data["credit"],
+                        uploaded_by=staff_user(request),
+                    )
                 except ValidationError as error:
                     refused.append((upload.name, " ".join(error.messages)))
                     continue
-                upload.kiji_checked = True
-                image = Image(
-                    title=title_from_filename(upload.name),
-                    credit=form.cleaned_data["credit"],
-                    uploaded_by=request.user,
-                    file=upload,
-                )
-                image.save()
                 saved.append(image)
             for name, reason in refused:
                 form.add_error(
@@ -266,12 +264,14 @@ class ImageAdmin(admin.ModelAdmin):
                     % {"count": len(saved)},
                     messages.SUCCESS,
                 )
-                for error in form.errors.get("files", []):
-                    self.message_user(request, error, messages.ERROR)
+                for message in form.errors.get("files", []):
+                    self.message_user(request, str(message), messages.ERROR)
                 if picker_query:
-                    url = reverse("admin:blog_image_picker")
+                    url = reverse("admin:media_image_picker")
                     return HttpResponseRedirect(f"{url}?{_urlencode(picker_query)}")
-                return HttpResponseRedirect(reverse("admin:blog_image_changelist"))
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_image_changelist")
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -281,7 +281,7 @@ class ImageAdmin(admin.ModelAdmin):
             "is_popup": bool(picker_query),
             "picker_query": _urlencode(picker_query),
         }
-        return TemplateResponse(request, "admin/blog/image/upload.html", context)
+        return TemplateResponse(request, "admin/media/image/upload.html", context)
 
     def quick_upload_view(self, request: HttpRequest) -> JsonResponse:
         """An image dropped or pasted into the article body: into the library (same checks,
@@ -295,11 +295,14 @@ class ImageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = QuickUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages_list = [message for errors in form.errors.values() for message in errors]
+            messages_list = [str(message) for errors in form.errors.values() for message in errors]
             return JsonResponse({"error": " ".join(messages_list)}, status=400)
-        image = form.save(commit=False)
-        image.uploaded_by = request.user
-        image.save()
+        image = services.add_image(
+            file=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            credit=form.cleaned_data["credit"],
+            uploaded_by=staff_user(request),
+        )
         return JsonResponse(
             {"id": image.pk, "url": image.url, "alt": image.title, "credit": image.credit},
             status=201,
@@ -332,7 +335,7 @@ class ImageAdmin(admin.ModelAdmin):
             "picker_query": _urlencode(picker_query),
             "can_upload": self.has_add_permission(request),
         }
-        return TemplateResponse(request, "admin/blog/image/picker.html", context)
+        return TemplateResponse(request, "admin/media/image/picker.html", context)
 
 
 def _choice(image: Image) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Settings of the image pipeline, each with a default (override in Django settings)."""
+"""Settings of the media library, each with a default (override in Django settings)."""
 
 from __future__ import annotations
 

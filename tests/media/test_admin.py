@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blog.models import Article, Image
+from blog.models import Article
+from media.models import Image
 from tests.blog.test_admin import article_form
 from tests.factories import (
     CategoryFactory,
@@ -46,18 +47,19 @@ def photo(**kwargs) -> Image:
 class TestMultipleUpload:
     def test_changelist_offers_the_upload_of_several_images(self, editor_client):
         response = editor_client.get(reverse("admin:blog_image_changelist"))
-        assert reverse("admin:blog_image_upload") in response.content.decode()
+        assert reverse("admin:media_image_upload") in response.content.decode()
 
     def test_several_files_are_uploaded_at_once_with_a_shared_credit(
-        self, editor_client, editor_user
+        self, editor_client, editor_user, django_capture_on_commit_callbacks
     ):
         files = [
             SimpleUploadedFile("F-35_landing.jpg", two_colour_jpeg(1600, 900)),
             SimpleUploadedFile("hangar.png", image_bytes(800, 600)),
         ]
-        response = editor_client.post(
-            reverse("admin:blog_image_upload"), {"files": files, "credit": "航空自衛隊"}
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # renditions follow the commit
+            response = editor_client.post(
+                reverse("admin:media_image_upload"), {"files": files, "credit": "航空自衛隊"}
+            )
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:blog_image_changelist")
         images = {image.title: image for image in Image.objects.all()}
@@ -74,7 +76,7 @@ class TestMultipleUpload:
             SimpleUploadedFile("evil.jpg", b"<svg onload=alert(1)></svg>"),
         ]
         response = editor_client.post(
-            reverse("admin:blog_image_upload"), {"files": files, "credit": ""}, follow=True
+            reverse("admin:media_image_upload"), {"files": files, "credit": ""}, follow=True
         )
         assert list(Image.objects.values_list("title", flat=True)) == ["good"]
         shown = [str(message) for message in response.context["messages"]]
@@ -86,7 +88,7 @@ class TestMultipleUpload:
 
     def test_when_every_file_is_refused_the_form_says_why(self, editor_client):
         response = editor_client.post(
-            reverse("admin:blog_image_upload"),
+            reverse("admin:media_image_upload"),
             {"files": [SimpleUploadedFile("notes.jpg", b"just text, not a photo")]},
         )
         assert response.status_code == 200
@@ -97,7 +99,7 @@ class TestMultipleUpload:
     def test_upload_needs_the_add_permission(self, client):
         client.force_login(moderator())
         response = client.post(
-            reverse("admin:blog_image_upload"),
+            reverse("admin:media_image_upload"),
             {"files": [SimpleUploadedFile("a.jpg", two_colour_jpeg(100, 100))]},
         )
         assert response.status_code == 403
@@ -110,11 +112,11 @@ class TestPicker:
         content = response.content.decode()
         config = re.search(r'data-django-prose-editor-configurable="([^"]*)"', content).group(1)
         extensions = json.loads(html.unescape(config))["extensions"]
-        assert extensions["Figure"] == {"pickerUrl": reverse("admin:blog_image_picker")}
+        assert extensions["Figure"] == {"pickerUrl": reverse("admin:media_image_picker")}
 
     def test_picker_offers_each_image_with_what_the_dialog_needs(self, editor_client):
         image = photo(title="護衛艦「もがみ」", credit="海上自衛隊")
-        response = editor_client.get(reverse("admin:blog_image_picker"), {"CKEditorFuncNum": "-1"})
+        response = editor_client.get(reverse("admin:media_image_picker"), {"CKEditorFuncNum": "-1"})
         assert response.status_code == 200
         content = response.content.decode()
         button = re.search(rf'<button [^>]*data-image-id="{image.pk}"[^>]*>', content).group(0)
@@ -128,7 +130,7 @@ class TestPicker:
         photo(title="戦車の写真")
         photo(title="艦艇の写真")
         response = editor_client.get(
-            reverse("admin:blog_image_picker"), {"q": "戦車", "target": "id_eyecatch"}
+            reverse("admin:media_image_picker"), {"q": "戦車", "target": "id_eyecatch"}
         )
         titles = [choice["image"].title for choice in response.context["choices"]]
         assert titles == ["戦車の写真"]
@@ -138,9 +140,9 @@ class TestPicker:
 
     def test_picker_is_for_staff_who_may_see_images(self, client):
         client.force_login(moderator())
-        assert client.get(reverse("admin:blog_image_picker")).status_code == 403
+        assert client.get(reverse("admin:media_image_picker")).status_code == 403
         client.logout()
-        response = client.get(reverse("admin:blog_image_picker"))
+        response = client.get(reverse("admin:media_image_picker"))
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
@@ -156,7 +158,7 @@ class TestArticleForm:
         assert f'src="{image.rendition_url(320)}"' in field
         assert "選んだ写真" in field
         assert f'name="eyecatch" value="{image.pk}"' in field
-        assert f'data-url="{reverse("admin:blog_image_picker")}"' in field
+        assert f'data-url="{reverse("admin:media_image_picker")}"' in field
         assert 'data-target="id_eyecatch"' in field
 
     def test_article_posted_with_a_picked_eyecatch_and_figure_is_served_responsive(

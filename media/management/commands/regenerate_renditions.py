@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from blog.images.renditions import RECIPE_VERSION, ensure_renditions, is_current
-from blog.models import Image
+from media.models import Image
+from media.renditions import RECIPE_VERSION, ensure_renditions, is_current
 
 
 class Command(BaseCommand):

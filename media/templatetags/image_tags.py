@@ -11,8 +11,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from blog.images.markup import render_picture, responsive_body
-from blog.models import Image
+from media.markup import render_picture, responsive_body
+from media.models import Image
 
 register = template.Library()
 
