@@ -10,7 +10,9 @@ import django.contrib.sitemaps
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.contrib.sitemaps.views import SitemapIndexItem
+
+# SitemapIndexItem exists since Django 4.1; django-stubs leaves it out.
+from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]
 from django.db.models import Max, QuerySet
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -36,8 +38,9 @@ class SiteUrlSitemap(Sitemap):
     # Crawlers fetch a page of at most this many URLs (the protocol allows 50,000).
     limit = 5000
 
+    # Read per request, so it follows SITE_URL; django-stubs declares a plain attribute.
     @property
-    def protocol(self) -> str:
+    def protocol(self) -> str:  # type: ignore[override]
         return urlsplit(settings.SITE_URL).scheme or "https"
 
     def get_domain(self, site=None) -> str:
@@ -78,7 +81,11 @@ class TagSitemap(SiteUrlSitemap):
         return reverse("blog:tag_detail", args=[item.slug])
 
 
-SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+}
 
 
 def index(request):

@@ -56,6 +56,7 @@ def _normalised_with_origin(text: str) -> tuple[str, list[int]]:
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) ranges of ``text`` where any normalised term occurs."""
     folded = _fold_text(text)
+    origin: Sequence[int]
     if len(folded) == len(text) and "  " not in folded:
         # Almost always: one character in, one out (kana, kanji, Latin), so positions agree.
         origin = range(len(text))
@@ -78,7 +79,7 @@ def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
-    parts = []
+    parts: list[str] = []
     position = start
     for span_start, span_end in spans:
         span_start, span_end = max(span_start, start), min(span_end, end)

@@ -188,7 +188,8 @@ def ranked_page_sql(terms: Sequence[str], *, offset: int, limit: int) -> tuple[s
     # The first window holds the newest RESULT_LIMIT + 1 articles; each next one reaches
     # WINDOW_GROWTH times further back in time (reading the Nth newest article's time for each
     # would cost a scan of N index entries). No article that old: the window holds them all.
-    cutoffs, params = ["window_0"], []
+    cutoffs: list[str] = ["window_0"]
+    params: list[object] = []
     for number in range(1, WINDOW_COUNT):
         cutoffs.append(
             f"%s::timestamptz - (%s::timestamptz - window_0) * {WINDOW_GROWTH**number}"

@@ -34,7 +34,8 @@ class SearchView(ListView):
             response.status_code = 400
         return response
 
-    def get_queryset(self) -> SearchResults | list:
+    # ListView pages any sliceable sequence; django-stubs allows only a QuerySet here.
+    def get_queryset(self) -> SearchResults | list:  # type: ignore[override]
         return SearchResults(self.terms, page_size=self.paginate_by) if self.terms else []
 
     def get_context_data(self, **kwargs) -> dict:
@@ -43,6 +44,8 @@ class SearchView(ListView):
             "terms": self.terms,
             "search_error": self.error,
             # More matches than a search lists: the page says only the newest are ranked.
-            "results_capped": bool(self.terms) and self.object_list.is_capped,
+            "results_capped": (
+                isinstance(self.object_list, SearchResults) and self.object_list.is_capped
+            ),
             "result_limit": query.RESULT_LIMIT,
         }
