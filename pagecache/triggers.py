@@ -13,6 +13,10 @@ migrations. Their functions call the two SQL functions of pagecache's migration 
   it once), inside the writing transaction; readers keep seeing the old version and the old
   data until it commits. (PostgreSQL allows transition tables only on plain AFTER triggers,
   never on deferred constraint triggers, hence two kinds.)
+
+pgtrigger wraps every trigger function in its per-call "ignore" check (pgtrigger.ignore()),
+measured at about 5 µs a call: row-level BumpVersion triggers pay it per inserted row, about
+1.5 s more at the commit of a 300,000-comment import; statement triggers pay it once.
 """
 
 from __future__ import annotations
