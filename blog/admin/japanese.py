@@ -24,4 +24,4 @@ def boolean_icon(value: bool | None) -> str:
     )
 
 
-admin_list._boolean_icon = boolean_icon
+admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]  # private, not in django-stubs

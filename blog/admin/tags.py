@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +25,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag, TaggedItem
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class ArticleTotal(TypedDict):
+        """What the tag list's query annotates each tag with."""
+
+        article_total: int
+
 
 SEPARATORS = "、,,\n\r"
 _TOKEN = re.compile(r'"([^"]*)"|([^"' + re.escape(SEPARATORS) + r"]+)")
@@ -87,7 +99,7 @@ class TagAdmin(TaggitTagAdmin):
         )
 
     @admin.display(description=_("articles"), ordering="article_total")
-    def article_count(self, tag: Tag) -> int:
+    def article_count(self, tag: WithAnnotations[Tag, ArticleTotal]) -> int:
         return tag.article_total
 
     @admin.display(description=_("tagged articles"))

@@ -73,7 +73,8 @@ def category_tree() -> list[Category]:
         ):
             open_ancestors.pop()
         for ancestor in open_ancestors:
-            ancestor.article_count += category.own_count
+            # A figure for the template, set on the loaded row above; not a model field.
+            ancestor.article_count += category.own_count  # type: ignore[attr-defined]
         open_ancestors.append(category)
     return [category for category in categories if category.article_count]
 
@@ -95,5 +96,6 @@ def tag_cloud() -> list[Tag]:
     high = math.log(max(tag.article_count for tag in tags))
     for tag in tags:
         share = (math.log(tag.article_count) - low) / (high - low) if high > low else 0
-        tag.weight = 1 + round(share * (TAG_CLOUD_WEIGHTS - 1))  # styled by site.css
+        # A figure for the template (styled by site.css); not a model field.
+        tag.weight = 1 + round(share * (TAG_CLOUD_WEIGHTS - 1))  # type: ignore[attr-defined]
     return sorted(tags, key=lambda tag: tag.name)
