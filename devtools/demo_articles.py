@@ -315,7 +315,7 @@ def create_demo_content(*, now=None) -> list[Article]:
         categories[slug] = Category.objects.create(
             slug=slug,
             name=name,
-            parent=categories.get(parent),
+            parent=categories.get(parent) if parent else None,
             order=order,
             description=f"{name}のニュースと解説。",
         )

@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.users import staff_user
 from wpimport.models import ImportRun
 from wpimport.runs import (
     STALLED_AFTER,
@@ -185,7 +186,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         run = ImportRun.objects.create(
             source_name=Path(upload.name).name[:255],
             file_path=str(target),
-            created_by=request.user,
+            created_by=staff_user(request),
             heartbeat_at=timezone.now(),
         )
         # The process reads the run row: start it once the row is committed.

@@ -296,6 +296,7 @@ class WordPressImporter:
             try:
                 if not key:
                     raise MediaRefused("no uploads URL")
+                assert self.media_root is not None  # attachments are read with a media folder only
                 source = media_source(self.media_root, key)
                 stream = open_media(source)
             except MediaRefused as refusal:

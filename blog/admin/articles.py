@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
 from django.db import models
@@ -21,7 +23,12 @@ from blog.admin.share_views import SharedPreviewMixin
 from blog.admin.tags import TAGS_HELP_TEXT
 from blog.models import Article, Category, Source
 from blog.preview import make_preview_token
+from core.users import staff_user
 from media.widgets import ImagePickerWidget
+
+if TYPE_CHECKING:
+    # What admin.display columns return: plain or lazily translated text.
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class SourceInline(SortableTabularInline):
@@ -107,13 +114,13 @@ class ArticleAdmin(
     ]
 
     @admin.display(description=_("status"), ordering="status")
-    def status_label(self, article: Article) -> str:
+    def status_label(self, article: Article) -> StrOrPromise:
         if article.is_scheduled:
             return _("Scheduled")
         return article.get_status_display()
 
     @admin.display(description=_("preview"))
-    def preview_link(self, article: Article) -> str:
+    def preview_link(self, article: Article) -> StrOrPromise:
         if not article.pk:
             return _("Save the article to get a preview link.")
         url = reverse("blog:article_preview", args=[make_preview_token(article.pk)])
@@ -173,7 +180,7 @@ class ArticleAdmin(
 
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change and obj.author_id is None:
-            obj.author = request.user
+            obj.author = staff_user(request)
         if change:
             self.record_first_revision(request, obj)
         super().save_model(request, obj, form, change)
@@ -218,7 +225,8 @@ class ArticleAdmin(
 class CategoryAdmin(DraggableMPTTAdmin):
     """The category tree, reordered by drag and drop."""
 
-    list_display = ["tree_actions", "indented_title", "slug", "order"]
-    list_display_links = ["indented_title"]
+    # mypy reads mptt's untyped tuples as fixed-length tuple types: any other list "conflicts".
+    list_display = ["tree_actions", "indented_title", "slug", "order"]  # type: ignore[assignment]
+    list_display_links = ["indented_title"]  # type: ignore[assignment]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]

@@ -66,8 +66,9 @@ class Snapshot:
 
     def as_text(self) -> dict[str, str]:
         """Each part as text for the diff: names instead of ids, body HTML as lines."""
-        category = Category.objects.filter(pk=self.fields.get("category")).first()
-        eyecatch = Image.objects.filter(pk=self.fields.get("eyecatch")).first()
+        category_id, eyecatch_id = self.fields.get("category"), self.fields.get("eyecatch")
+        category = Category.objects.filter(pk=category_id).first() if category_id else None
+        eyecatch = Image.objects.filter(pk=eyecatch_id).first() if eyecatch_id else None
         return {
             "title": self.fields.get("title") or "",
             "category": category.name if category else "",
@@ -193,10 +194,11 @@ def restore_revision(
         if name in {"category", "eyecatch"}:
             continue
         setattr(article, name, snapshot.fields.get(name) or "")
-    if Category.objects.filter(pk=snapshot.fields.get("category")).exists():
-        article.category_id = snapshot.fields["category"]
-    eyecatch_id = snapshot.fields.get("eyecatch")
-    article.eyecatch_id = eyecatch_id if Image.objects.filter(pk=eyecatch_id).exists() else None
+    category_id, eyecatch_id = snapshot.fields.get("category"), snapshot.fields.get("eyecatch")
+    if category_id and Category.objects.filter(pk=category_id).exists():
+        article.category_id = category_id
+    exists = eyecatch_id and Image.objects.filter(pk=eyecatch_id).exists()
+    article.eyecatch_id = eyecatch_id if exists else None
     article.save()
     article.sources.all().delete()
     Source.objects.bulk_create(
@@ -290,7 +292,7 @@ def html_to_lines(html: str) -> str:
 def _inline_diff(old: str, new: str) -> str:
     """One changed line pair, character by character (Japanese has no spaces between words)."""
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    parts = []
+    parts: list[str] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             parts.append(escape(old[a1:a2]))
@@ -341,7 +343,7 @@ def diff_text(old: str, new: str) -> SafeString:
     """An HTML diff of two texts: unchanged lines plain, changed lines marked inside, removed
     and added lines whole. Everything from the texts is escaped."""
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    rows = []
+    rows: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":

@@ -11,6 +11,7 @@ import shutil
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             "TRUSTED_PROXIES": "127.0.0.1/32",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
-        load = {"connections": connections, "warmup": warmup, "duration": duration}
+        load: dict[str, Any] = {"connections": connections, "warmup": warmup, "duration": duration}
         results: dict[str, dict] = {}
         gzip_header = {"Accept-Encoding": "gzip"}  # what every browser sends
         mixed_args = (hot_path, targets["hot_article_id"], targets["hot_comment_ids"])
@@ -244,7 +245,9 @@ class Command(BaseCommand):
         import re
 
         html = Client(HTTP_HOST="127.0.0.1").get(hot_path).content.decode()
-        version = re.search(r'data-version="(\d+)"', html).group(1)
+        found = re.search(r'data-version="(\d+)"', html)
+        assert found is not None, "the article page carries its thread's version"
+        version = found.group(1)
         highest = max(int(pk) for pk in re.findall(r'id="comment-(\d+)"', html))
         return f"/comments/changes/{article_id}/?v={version}&after={highest}"
 
