@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from devtools.bench import loadgen
 
@@ -84,6 +85,7 @@ class Server:
     def worker_rss_mb(self) -> list[float]:
         import psutil
 
+        assert self.process is not None, "only inside the with block"
         master = psutil.Process(self.process.pid)
         return [round(child.memory_info().rss / 2**20, 1) for child in master.children()]
 
@@ -184,7 +186,12 @@ def read_scenario(
     headers: dict | None = None,
 ) -> dict:
     """Requests/s and latency of GET `path` (wrk when installed, else the Python generator)."""
-    load = {"connections": connections, "warmup": warmup, "duration": duration, "headers": headers}
+    load: dict[str, Any] = {
+        "connections": connections,
+        "warmup": warmup,
+        "duration": duration,
+        "headers": headers,
+    }
     if shutil.which("wrk"):
         return wrk(f"http://127.0.0.1:{port}{path}", **load)
     return python_reads(port, path, **load)
@@ -426,7 +433,8 @@ class Nginx:
                     return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"nginx failed: {self.process.stderr.read()}") from None
+                    errors = self.process.stderr.read() if self.process.stderr else ""
+                    raise RuntimeError(f"nginx failed: {errors}") from None
                 time.sleep(0.1)
         raise RuntimeError("nginx did not start")
 
