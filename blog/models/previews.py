@@ -21,7 +21,7 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(18)
 
 
-class PreviewLinkQuerySet(models.QuerySet):
+class PreviewLinkQuerySet(models.QuerySet["PreviewLink"]):
     """Links that still open their article."""
 
     def usable(self) -> PreviewLinkQuerySet:

@@ -4,6 +4,8 @@ sidebar's blocks (banners). Database triggers bump the page-cache site version o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +39,7 @@ class SiteSettings(models.Model):
     def __str__(self) -> str:
         return str(_("site settings"))
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.id = 1
         self.article_notice = sanitize_notice_html(self.article_notice)
         super().save(*args, **kwargs)
@@ -53,7 +55,7 @@ class SiteSettings(models.Model):
         return cls.objects.filter(pk=1).first() or cls()
 
 
-class SidebarBlockQuerySet(models.QuerySet):
+class SidebarBlockQuerySet(models.QuerySet["SidebarBlock"]):
     """Blocks readers see, in their order."""
 
     def visible(self) -> SidebarBlockQuerySet:
@@ -87,7 +89,7 @@ class SidebarBlock(models.Model):
     def __str__(self) -> str:
         return self.title or str(_("sidebar block %(id)s") % {"id": self.pk})
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.html = sanitize_banner_html(self.html)
         super().save(*args, **kwargs)
 

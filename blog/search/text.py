@@ -84,7 +84,9 @@ def term_grams(term: str) -> list[str]:
     return sorted({term[index : index + 2] for index in range(len(term) - 1)})
 
 
-def index_fields(*, title: str, lead: str, summary: str, body_html: str) -> dict:
+def index_fields(
+    *, title: str, lead: str, summary: str, body_html: str
+) -> dict[str, str | list[str]]:
     """The search columns of one article, derived from its own fields only."""
     title_text = normalize(title)
     parts = [title_text, normalize(lead), normalize(summary), normalize(html_to_text(body_html))]
