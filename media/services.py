@@ -38,7 +38,8 @@ _open_blocks = threading.local()
 def _blocks() -> list[list[tuple[Storage, str]]]:
     if not hasattr(_open_blocks, "stack"):
         _open_blocks.stack = []
-    return _open_blocks.stack
+    stack: list[list[tuple[Storage, str]]] = _open_blocks.stack
+    return stack
 
 
 @contextmanager
@@ -74,7 +75,7 @@ def _stored(storage: Storage, name: str) -> None:
         stack[-1].append((storage, name))
 
 
-def _checked(file: File | CheckedImage) -> CheckedImage:
+def _checked(file: File[bytes] | CheckedImage) -> CheckedImage:
     return file if isinstance(file, CheckedImage) else check_image_file(file)
 
 
@@ -105,7 +106,7 @@ def make_renditions(image: Image) -> None:
 
 def add_image(
     *,
-    file: File | CheckedImage,
+    file: File[bytes] | CheckedImage,
     title: str,
     credit: str = "",
     uploaded_by: User | None = None,
@@ -124,7 +125,7 @@ def add_image(
     return image
 
 
-def replace_image_file(*, image: Image, file: File | CheckedImage) -> Image:
+def replace_image_file(*, image: Image, file: File[bytes] | CheckedImage) -> Image:
     """Give ``image`` a new original (validated and cleaned like an upload); its renditions are
     remade on commit and those of the previous original deleted then."""
     checked = _checked(file)
