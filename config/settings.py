@@ -317,7 +317,7 @@ KIJI_PAGE_SORTS = ("old", "new", "popular")
 
 # --- Comment and image settings -------------------------------------------------------------
 # Every KIJI_COMMENTS_* and KIJI_IMAGES_* environment variable overrides that app's default
-# (comments/conf.py, blog/images/conf.py), parsed by the default's type; a misspelt name or a
+# (comments/conf.py, media/conf.py), parsed by the default's type; a misspelt name or a
 # bad value stops the start with its name (config/env_settings.py, README "Configuration").
 globals().update(env_settings.from_environment())
 

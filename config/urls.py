@@ -9,9 +9,12 @@ from django.views.static import serve
 from blog import sitemaps
 from config.views import set_language
 from core.views import healthz
+from media import views as media_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Bookmarks from before the media library had its own app (/admin/blog/image/…).
+    re_path(r"^admin/blog/image/(?P<rest>(?:[\w-]+/)*)$", media_views.old_admin_url),
     path("admin/", admin.site.urls),
     # Django's set_language, protected by Fetch Metadata: the shared page carries no token.
     path("i18n/setlang/", set_language, name="set_language"),

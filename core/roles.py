@@ -18,9 +18,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
         *(
             f"blog.{action}_{model}"
-            for model in ("article", "category", "source", "image")
+            for model in ("article", "category", "source")
             for action in _CRUD
         ),
+        *(f"media.{action}_image" for action in _CRUD),
         "blog.publish_article",
         # Site-wide notice and sidebar blocks (one settings row: view and change only).
         "blog.view_sitesettings",

@@ -269,9 +269,7 @@ class ImageAdmin(admin.ModelAdmin):
                 if picker_query:
                     url = reverse("admin:media_image_picker")
                     return HttpResponseRedirect(f"{url}?{_urlencode(picker_query)}")
-                return HttpResponseRedirect(
-                    reverse(f"admin:{self.opts.app_label}_image_changelist")
-                )
+                return HttpResponseRedirect(reverse("admin:media_image_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -2,7 +2,7 @@
 # Edited: the file field's content validator (blog.images.validation) is gone; uploads are
 # validated by media.services. Validators never reach the database, so no schema changes.
 
-import blog.models.images
+import media.models
 from django.db import migrations, models
 
 
@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='image',
             name='file',
-            field=models.ImageField(height_field='height', help_text='JPEG, PNG, WebP or GIF. Location data and camera details are removed.', upload_to=blog.models.images.image_upload_to, verbose_name='file', width_field='width'),
+            field=models.ImageField(height_field='height', help_text='JPEG, PNG, WebP or GIF. Location data and camera details are removed.', upload_to=media.models.image_upload_to, verbose_name='file', width_field='width'),
         ),
     ]

@@ -1,14 +1,12 @@
 """Blog models, split by what a reader of the code would look for."""
 
 from blog.models.articles import Article, ArticleQuerySet, Category, Source
-from blog.models.images import Image
 from blog.models.tags import TaggedItemTriggers, TagTriggers
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
     "Category",
-    "Image",
     "Source",
     "TagTriggers",
     "TaggedItemTriggers",

@@ -142,7 +142,7 @@ class Article(models.Model):
     )
     tags = TaggableManager(_("tags"), blank=True)
     eyecatch = models.ForeignKey(
-        "blog.Image",
+        "media.Image",
         verbose_name=_("eyecatch image"),
         on_delete=models.SET_NULL,
         null=True,

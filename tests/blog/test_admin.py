@@ -66,7 +66,7 @@ class TestEditorRole:
         [
             "admin:blog_article_changelist",
             "admin:blog_category_changelist",
-            "admin:blog_image_changelist",
+            "admin:media_image_changelist",
             "admin:taggit_tag_changelist",
         ],
     )

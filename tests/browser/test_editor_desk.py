@@ -212,7 +212,7 @@ def test_a_pasted_image_asks_for_alt_text_and_goes_through_the_library(
 
     from playwright.sync_api import expect
 
-    from blog.models import Image
+    from media.models import Image
     from tests.factories import png_bytes
 
     context = new_context("editor")

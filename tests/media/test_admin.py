@@ -46,7 +46,7 @@ def photo(**kwargs) -> Image:
 
 class TestMultipleUpload:
     def test_changelist_offers_the_upload_of_several_images(self, editor_client):
-        response = editor_client.get(reverse("admin:blog_image_changelist"))
+        response = editor_client.get(reverse("admin:media_image_changelist"))
         assert reverse("admin:media_image_upload") in response.content.decode()
 
     def test_several_files_are_uploaded_at_once_with_a_shared_credit(
@@ -61,7 +61,7 @@ class TestMultipleUpload:
                 reverse("admin:media_image_upload"), {"files": files, "credit": "航空自衛隊"}
             )
         assert response.status_code == 302
-        assert response["Location"] == reverse("admin:blog_image_changelist")
+        assert response["Location"] == reverse("admin:media_image_changelist")
         images = {image.title: image for image in Image.objects.all()}
         assert set(images) == {"F-35 landing", "hangar"}
         for image in images.values():

@@ -44,7 +44,7 @@ def editor_client(client):
 
 def upload(client, name: str, content: bytes, content_type: str):
     response = client.post(
-        reverse("admin:blog_image_add"),
+        reverse("admin:media_image_add"),
         {
             "file": SimpleUploadedFile(name, content, content_type=content_type),
             "title": "アニメーション",

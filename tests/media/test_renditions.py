@@ -56,7 +56,7 @@ def upload(client, name: str, content: bytes) -> Image:
     client.force_login(editor())
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
-            reverse("admin:blog_image_add"),
+            reverse("admin:media_image_add"),
             {"file": SimpleUploadedFile(name, content), "title": "写真", "credit": "撮影班"},
         )
     assert response.status_code == 302
@@ -192,7 +192,7 @@ class TestGeneratedOnce:
         image = upload(client, "once.jpg", two_colour_jpeg(1600, 900))
         before = stamps(image)
         response = client.post(
-            reverse("admin:blog_image_change", args=[image.pk]),
+            reverse("admin:media_image_change", args=[image.pk]),
             {"title": "題名を直した", "credit": "別の撮影班"},
         )
         assert response.status_code == 302

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from media import renditions
 from media.models import Image
-from media.services import add_image, atomic_with_files, replace_image_file
+from media.services import add_image, atomic_with_files
 from tests.factories import ArticleFactory, ImageFactory, editor, png_bytes, two_colour_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +50,15 @@ def test_a_rolled_back_transaction_leaves_no_file(settings, django_capture_on_co
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
     before = files_under(media_root)
-    with django_capture_on_commit_callbacks() as pending, pytest.raises(RuntimeError):
-        with atomic_with_files():
-            add_image(file=jpeg("one.jpg"), title="一枚目")
-            add_image(file=jpeg("two.jpg"), title="二枚目")
-            assert len(files_under(media_root)) == 2
-            raise RuntimeError("the caller failed after adding the images")
+    with (
+        django_capture_on_commit_callbacks() as pending,
+        pytest.raises(RuntimeError),
+        atomic_with_files(),
+    ):
+        add_image(file=jpeg("one.jpg"), title="一枚目")
+        add_image(file=jpeg("two.jpg"), title="二枚目")
+        assert len(files_under(media_root)) == 2
+        raise RuntimeError("the caller failed after adding the images")
     assert files_under(media_root) == before
     assert not Image.objects.exists()
     assert pending == []  # no rendition will be made for rows that never existed
@@ -101,7 +104,7 @@ def test_replacing_the_file_in_the_admin_goes_through_the_service(
     client.force_login(editor())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:blog_image_change", args=[image.pk]),
+            reverse("admin:media_image_change", args=[image.pk]),
             {
                 "file": SimpleUploadedFile("second.jpg", two_colour_jpeg(700, 500)),
                 "title": image.title,

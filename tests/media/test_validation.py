@@ -25,7 +25,7 @@ def post_image(client, name: str, content: bytes, content_type: str = "image/jpe
     """Add one image through the admin form, as an editor does."""
     upload = SimpleUploadedFile(name, content, content_type=content_type)
     return client.post(
-        reverse("admin:blog_image_add"),
+        reverse("admin:media_image_add"),
         {"file": upload, "title": "アップロード試験", "credit": "試験班"},
     )
 
@@ -128,7 +128,7 @@ class TestRefusedUploads:
     def test_refusal_is_explained_in_japanese_for_japanese_editors(self, editor_client, settings):
         del editor_client.cookies[settings.LANGUAGE_COOKIE_NAME]  # the site's default: Japanese
         response = editor_client.post(
-            reverse("admin:blog_image_add"),
+            reverse("admin:media_image_add"),
             {
                 "file": SimpleUploadedFile("x.jpg", SVG_WITH_SCRIPT),
                 "title": "t",

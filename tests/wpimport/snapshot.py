@@ -7,8 +7,9 @@ def snapshot() -> dict:
     """Row counts of articles, comments, terms, redirects, mappings and images."""
     from taggit.models import Tag, TaggedItem
 
-    from blog.models import Article, Category, Image
+    from blog.models import Article, Category
     from comments.models import Comment
+    from media.models import Image
     from wpimport.models import LegacyRedirect, WordPressObject
 
     return {

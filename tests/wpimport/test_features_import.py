@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from blog.models import Article, Category, Image
+from blog.models import Article, Category
 from comments.models import Comment
 from devtools.trees import assert_valid_forest
+from media.models import Image
 from tests.factories import ArticleFactory, png_bytes
 from tests.wpimport.snapshot import snapshot
 from wpimport.importer import import_wordpress

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from blog.models import Article, Image
+from blog.models import Article
 from devtools import synthetic as wxr
+from media.models import Image
 from tests.factories import png_bytes
 from tests.wpimport.snapshot import snapshot
 from wpimport import wxr as reader

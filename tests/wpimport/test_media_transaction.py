@@ -12,8 +12,8 @@ import pytest
 from devtools import synthetic as wxr
 from media.models import Image
 from tests.factories import image_bytes, two_colour_jpeg
-from wpimport.importer import ImportFailed, WordPressImporter, import_wordpress
 from wpimport import wxr as reader
+from wpimport.importer import ImportFailed, WordPressImporter, import_wordpress
 from wpimport.wxr import WxrError
 
 # Real commits and rollbacks: on-commit work runs exactly as in production.

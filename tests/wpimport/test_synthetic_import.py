@@ -9,10 +9,11 @@ from urllib.parse import quote
 import pytest
 from django.test import override_settings
 
-from blog.models import Article, Category, Image
+from blog.models import Article, Category
 from comments.models import Comment
 from devtools import synthetic as wxr
 from devtools.trees import assert_valid_forest
+from media.models import Image
 from tests.factories import png_bytes
 from wpimport.importer import import_wordpress
 
