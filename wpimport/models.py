@@ -130,5 +130,5 @@ class LegacyRedirect(models.Model):
         if self.target_kind == self.Target.CATEGORY:
             slug = Category.objects.filter(pk=self.target_id).values_list("slug", flat=True)
             return reverse("blog:category_detail", args=[slug[0]]) if slug else None
-        slug = Tag.objects.filter(pk=self.target_id).values_list("slug", flat=True)
-        return reverse("blog:tag_detail", args=[slug[0]]) if slug else None
+        tag_slug = Tag.objects.filter(pk=self.target_id).values_list("slug", flat=True)
+        return reverse("blog:tag_detail", args=[tag_slug[0]]) if tag_slug else None

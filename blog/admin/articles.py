@@ -225,8 +225,7 @@ class ArticleAdmin(
 class CategoryAdmin(DraggableMPTTAdmin):
     """The category tree, reordered by drag and drop."""
 
-    # mypy reads mptt's untyped tuples as fixed-length tuple types: any other list "conflicts".
-    list_display = ["tree_actions", "indented_title", "slug", "order"]  # type: ignore[assignment]
-    list_display_links = ["indented_title"]  # type: ignore[assignment]
+    list_display = ["tree_actions", "indented_title", "slug", "order"]
+    list_display_links = ["indented_title"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]

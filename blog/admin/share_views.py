@@ -57,7 +57,8 @@ class SharedPreviewMixin(ArticleAdminBase):
             return HttpResponseRedirect(reverse("admin:blog_article_share", args=[article.pk]))
         links = list(article.preview_links.select_related("created_by")[:50])
         for link in links:
-            link.url = request.build_absolute_uri(shared_preview_url(link))
+            # For the template; not a model field.
+            link.url = request.build_absolute_uri(shared_preview_url(link))  # type: ignore[attr-defined]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

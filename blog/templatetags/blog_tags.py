@@ -65,18 +65,18 @@ def category_tree() -> list[Category]:
         ).order_by("tree_id", "lft")
     )
     open_ancestors: list[Category] = []
+    # article_count: a figure for the template, set on the loaded rows; not a model field.
     for category in categories:
-        category.article_count = category.own_count
+        category.article_count = category.own_count  # type: ignore[attr-defined]
         while open_ancestors and not (
             open_ancestors[-1].tree_id == category.tree_id
             and open_ancestors[-1].rght > category.lft
         ):
             open_ancestors.pop()
         for ancestor in open_ancestors:
-            # A figure for the template, set on the loaded row above; not a model field.
             ancestor.article_count += category.own_count  # type: ignore[attr-defined]
         open_ancestors.append(category)
-    return [category for category in categories if category.article_count]
+    return [category for category in categories if category.article_count]  # type: ignore[attr-defined]
 
 
 def tag_cloud() -> list[Tag]:
