@@ -1,7 +1,6 @@
 from typing import Any, TypeVar
 
 from django.db import models
-
 from mptt.querysets import TreeQuerySet
 
 _M = TypeVar("_M", bound=models.Model, covariant=True)

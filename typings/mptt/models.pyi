@@ -1,10 +1,9 @@
-from typing import Any, TypeVar
+from typing import Any, Self
 
 from django.db import models
 from django.db.models.fields.related import ForeignKey
-from typing_extensions import Self
-
 from mptt.querysets import TreeQuerySet
+from typing_extensions import TypeVar
 
 _ST = TypeVar("_ST", contravariant=True)
 _GT = TypeVar("_GT", covariant=True, default=_ST)
@@ -15,7 +14,9 @@ class MPTTModel(models.Model):
     lft: int
     rght: int
     level: int
-    def get_ancestors(self, ascending: bool = False, include_self: bool = False) -> TreeQuerySet[Self]: ...
+    def get_ancestors(
+        self, ascending: bool = False, include_self: bool = False
+    ) -> TreeQuerySet[Self]: ...
     def get_children(self) -> TreeQuerySet[Self]: ...
     def get_descendants(self, include_self: bool = False) -> TreeQuerySet[Self]: ...
     def get_family(self) -> TreeQuerySet[Self]: ...
