@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
@@ -15,19 +15,12 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
-from mptt.models import MPTTModel
+from mptt.models import MPTTModel, TreeForeignKey
 from taggit.managers import TaggableManager
 
 from blog.sanitize import BODY_EXTENSIONS, sanitize_html
 from blog.search.text import index_fields
 from pagecache.triggers import BumpObjectVersions, BumpVersion
-
-if TYPE_CHECKING:
-    # The ForeignKey it is (it only picks the admin's form field): mptt declares no type
-    # parameters, so django-stubs could type neither the related model nor null=True.
-    TreeForeignKey = models.ForeignKey
-else:
-    from mptt.models import TreeForeignKey
 
 # The search index columns (blog.search): derived in save(), never loaded by lists.
 SEARCH_FIELDS = ("search_title", "search_head", "search_text", "search_grams")
@@ -75,13 +68,6 @@ class Category(MPTTModel):
         verbose_name_plural = _("categories")
         triggers = [BumpVersion(name="category_site", version=SITE_VERSION, operation=ANY_CHANGE)]
 
-    # The tree fields MPTTModel's metaclass adds; declared here (no values) so the type checker
-    # knows them too.
-    tree_id: int
-    lft: int
-    rght: int
-    level: int
-
     def __str__(self) -> str:
         return self.name
 
@@ -89,7 +75,7 @@ class Category(MPTTModel):
         return reverse("blog:category_detail", args=[self.slug])
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     """The vocabulary every reader-facing list is built from."""
 
     def published(self) -> ArticleQuerySet:
@@ -236,7 +222,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Whatever path the HTML came by (admin, importer, shell), only the allow-list is stored.
         self.body = sanitize_html(self.body)
         update_fields = kwargs.get("update_fields")
@@ -250,7 +236,7 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("blog:article_detail", args=[self.pk])
 
-    def search_index_fields(self) -> dict:
+    def search_index_fields(self) -> dict[str, str | list[str]]:
         """The search columns as this article's current text gives them."""
         return index_fields(
             title=self.title, lead=self.lead, summary=self.summary, body_html=self.body
