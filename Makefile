@@ -14,7 +14,7 @@ LOCK   := $(UV) pip compile pyproject.toml --quiet --universal --python-version 
 # The address `make run` serves; SITE_URL (links in pages and feeds) follows it unless set.
 KIJI_BIND ?= 127.0.0.1:8000
 
-.PHONY: run serve upgrade test lint format install install-dev messages backup restore help lock
+.PHONY: run serve upgrade test lint typecheck format install install-dev messages backup restore help lock
 
 help:
 	@echo "make run    - set up, migrate, load demo content on first run, serve http://$(KIJI_BIND)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make serve  - production-style gunicorn with settings from the environment"
 	@echo "make upgrade - install, check --deploy, migrate, collectstatic (before a reload)"
 	@echo "make lint   - ruff check + format check"
+	@echo "make typecheck - mypy with django-stubs over the apps"
 	@echo "make format - ruff format + autofix"
 	@echo "make screenshots - retake the README's pictures (docs/screenshots/) with Chromium"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (UPGRADE=1: newest versions)"
@@ -95,6 +96,13 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The type checker over the apps (settings in pyproject.toml, [tool.mypy]); its cache is
+# .mypy_cache/, so a rerun checks only what changed. The django-stubs plugin imports the test
+# settings: a DATABASE_URL keeps that import from starting the embedded PostgreSQL server
+# (nothing connects to it; port 1 would refuse at once), a SECRET_KEY from writing var/.
+typecheck: install-dev
+	DATABASE_URL=postgresql://typecheck@127.0.0.1:1/unused SECRET_KEY=typecheck $(BIN)/mypy
 
 test: install-dev messages lint
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
