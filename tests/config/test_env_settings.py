@@ -95,7 +95,7 @@ def test_a_misspelt_name_is_refused_with_a_suggestion():
 def test_the_apps_see_the_environment(tmp_path):
     result = run_settings(
         tmp_path,
-        "from comments.conf import comment_settings as c; from blog.images import conf; "
+        "from comments.conf import comment_settings as c; from media import conf; "
         "print(c.REQUIRE_NAME_EMAIL, c.MAX_LENGTH, conf.widths(), conf.max_frames())",
         KIJI_COMMENTS_REQUIRE_NAME_EMAIL="1",
         KIJI_COMMENTS_MAX_LENGTH="3000",
