@@ -81,7 +81,7 @@ class TagSitemap(SiteUrlSitemap):
         return reverse("blog:tag_detail", args=[item.slug])
 
 
-SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+SITEMAPS: dict[str, type[SiteUrlSitemap]] = {
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
@@ -114,7 +114,7 @@ def section(request, section: str):
     """/sitemap-<section>.xml (?p=N for the next pages)."""
     return sitemap_views.sitemap(
         request,
-        sitemaps=SITEMAPS,
+        sitemaps={**SITEMAPS},
         section=section,
         template_name=_framework_template("sitemap.xml"),
     )

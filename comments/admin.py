@@ -59,8 +59,9 @@ class ArticleSearchFilter(admin.SimpleListFilter):
         return True
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(article__title__icontains=self.value().strip())
+        value = self.value()
+        if value:
+            return queryset.filter(article__title__icontains=value.strip())
         return queryset
 
     def choices(self, changelist):

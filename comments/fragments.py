@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from django.core.cache import cache
 from django.template import engines
@@ -35,6 +36,10 @@ from django.utils.translation import get_language, gettext
 from comments.conf import comment_settings
 from comments.markup import render_body
 from comments.models import Comment
+
+if TYPE_CHECKING:
+    import jinja2
+    from django.template.backends.jinja2 import Template as JinjaBackendTemplate
 
 logger = logging.getLogger("kiji.cache")
 
@@ -90,8 +95,11 @@ def _time_element(value: datetime, language: str) -> SafeString:
 
 
 @functools.lru_cache(maxsize=1)
-def _template():
-    return engines["jinja2"].get_template("comments/thread.html").template
+def _template() -> jinja2.Template:
+    # The compiled Jinja template inside Django's backend wrapper (django-stubs types only the
+    # wrapper's render()).
+    wrapper = cast("JinjaBackendTemplate", engines["jinja2"].get_template("comments/thread.html"))
+    return wrapper.template
 
 
 def _status_display(comment: Comment) -> str:
@@ -129,7 +137,8 @@ def thread_renderer(
             "body": lambda comment: render_body(comment.body, ref_base=ref_base),
         }
     )
-    return lambda node: str(module.node(node))
+    # node: the template's macro, an attribute Jinja gives the module at run time.
+    return lambda node: str(module.node(node))  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=1)

@@ -258,6 +258,7 @@ class BanChoicesMixin(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         data["scope"] = data.get("scope") or Ban.Scope.PERSON
         days = data.get("days")
         data["days"] = 7 if days in (None, "") else days
