@@ -37,6 +37,10 @@ def clear_page_caches() -> None:
         cache.delete(key.split(":", 2)[2])
 
 
+# What --scenarios chooses from: the numbers of the printed table.
+SCENARIO_NUMBERS = ("1", "1b", "2", "3", "4", "5", "6", "7", "7b", "8", "8b")
+
+
 class Command(BaseCommand):
     help = "Seed the benchmark site (once), serve it with gunicorn and print the scenario table."
 
@@ -45,10 +49,35 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=float, default=5)
         parser.add_argument("--duration", type=float, default=20)
         parser.add_argument("--reseed", action="store_true")
+        parser.add_argument(
+            "--scenarios",
+            default="",
+            help=(
+                "Comma-separated scenario numbers to run (e.g. '5' for the mixed load only, "
+                "'1,1b,5'); default: all of them. Numbers as in the printed table."
+            ),
+        )
 
     def handle(
-        self, *args, connections: int, warmup: float, duration: float, reseed: bool, **options
+        self,
+        *args,
+        connections: int,
+        warmup: float,
+        duration: float,
+        reseed: bool,
+        scenarios: str,
+        **options,
     ):
+        wanted = {part.strip() for part in scenarios.split(",") if part.strip()}
+        unknown = wanted - set(SCENARIO_NUMBERS)
+        if unknown:
+            raise CommandError(
+                f"Unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIO_NUMBERS)}."
+            )
+
+        def chosen(number: str) -> bool:
+            return not wanted or number in wanted
+
         pgdata = os.environ.get("KIJI_PGDATA", "")
         if "bench" not in Path(pgdata).name or os.environ.get("DATABASE_URL"):
             raise CommandError("bench replaces its database's content: run it with `make bench`.")
@@ -80,7 +109,7 @@ class Command(BaseCommand):
         mixed_args = (hot_path, targets["hot_article_id"], targets["hot_comment_ids"])
         with run.Server(env) as server:
             port = server.port
-            scenarios = [
+            reads = [
                 ("1. hot article (cached)", hot_path, gzip_header),
                 (
                     "1b. hot article (personal render)",
@@ -92,37 +121,51 @@ class Command(BaseCommand):
                 ("4. search, 2 characters", targets["search_path"], gzip_header),
                 ("6. static file, same size", ceiling, {}),
             ]
-            for name, path, headers in scenarios:
+            for name, path, headers in reads:
+                if not chosen(name.split(".")[0]):
+                    continue
                 self.stdout.write(f"  {name}: {path}")
                 results[name] = run.read_scenario(port, path, headers=headers, **load)
             poll_path = self._poll_path(hot_path, targets["hot_article_id"])
-            self.stdout.write(f"  8. live thread poll, nothing new: {poll_path}")
-            results["8. live poll (nothing new)"] = run.read_scenario(
-                port, poll_path, headers=gzip_header, **(load | {"connections": 64})
-            )
-            results["8. live poll (nothing new)"]["bytes"] = len(
-                Client(HTTP_HOST="127.0.0.1").get(poll_path).content
-            )
-            self.stdout.write("  5. mixed: 90 % reads, 8 % votes, 2 % comments")
-            results["5. mixed"] = run.mixed_scenario(port, *mixed_args, **load)
-            if shutil.which("nginx") and shutil.which("wrk"):
+            if chosen("8"):
+                self.stdout.write(f"  8. live thread poll, nothing new: {poll_path}")
+                results["8. live poll (nothing new)"] = run.read_scenario(
+                    port, poll_path, headers=gzip_header, **(load | {"connections": 64})
+                )
+                results["8. live poll (nothing new)"]["bytes"] = len(
+                    Client(HTTP_HOST="127.0.0.1").get(poll_path).content
+                )
+            if chosen("5"):
+                self.stdout.write("  5. mixed: 90 % reads, 8 % votes, 2 % comments")
+                results["5. mixed"] = run.mixed_scenario(port, *mixed_args, **load)
+            behind_nginx = any(chosen(number) for number in ("7", "7b", "8b"))
+            if behind_nginx and shutil.which("nginx") and shutil.which("wrk"):
                 self.stdout.write("  7. behind nginx (shipped microcache), mixed writes going on")
                 with run.Nginx(port, Path(settings.VAR_DIR) / "bench" / "nginx") as nginx:
                     html = Client(HTTP_HOST="127.0.0.1").get(hot_path).content
                     static = nginx.static_copy("hot.html", html)
-                    results["7. nginx: hot article"] = run.reads_during_writes(
-                        nginx.port, hot_path, mixed_args, headers=gzip_header, **load
-                    )
-                    results["7b. nginx: static copy"] = run.reads_during_writes(
-                        nginx.port, static, mixed_args, headers=gzip_header, **load
-                    )
+                    if chosen("7"):
+                        results["7. nginx: hot article"] = run.reads_during_writes(
+                            nginx.port, hot_path, mixed_args, headers=gzip_header, **load
+                        )
+                    if chosen("7b"):
+                        results["7b. nginx: static copy"] = run.reads_during_writes(
+                            nginx.port, static, mixed_args, headers=gzip_header, **load
+                        )
                     # Through nginx, as deployed: gunicorn's sync workers would each wait on one
                     # idle reader's connection, nginx hands them only complete requests.
-                    self.stdout.write("  8b. 1,000 readers with the page open, polling every 15 s")
-                    results["8b. 1,000 readers polling"] = run.paced_polls(
-                        nginx.port, poll_path, readers=1000, every=15, duration=max(30, duration)
-                    )
-            else:
+                    if chosen("8b"):
+                        self.stdout.write(
+                            "  8b. 1,000 readers with the page open, polling every 15 s"
+                        )
+                        results["8b. 1,000 readers polling"] = run.paced_polls(
+                            nginx.port,
+                            poll_path,
+                            readers=1000,
+                            every=15,
+                            duration=max(30, duration),
+                        )
+            elif behind_nginx:
                 self.stdout.write("  7. skipped: apt-get install nginx wrk")
             memory = server.worker_rss_mb()
         report = {
@@ -288,24 +331,26 @@ class Command(BaseCommand):
                 f"{name:40} {result['rps']:>8} {result['p50_ms']:>8} {result['p95_ms']:>8} "
                 f"{result['p99_ms']:>8} {errors:>7}  {result['generator']}"
             )
-        mixed = report["scenarios"]["5. mixed"]
-        cached = report["scenarios"]["1. hot article (cached)"]["rps"]
-        ceiling = report["scenarios"]["6. static file, same size"]["rps"]
+        mixed = report["scenarios"].get("5. mixed")
+        cached = report["scenarios"].get("1. hot article (cached)")
+        ceiling = report["scenarios"].get("6. static file, same size")
         behind = report["scenarios"].get("7. nginx: hot article")
         static = report["scenarios"].get("7b. nginx: static copy")
         self.stdout.write("")
-        self.stdout.write(
-            f"Stale reads after a write (mixed): writer {mixed['stale_writer']}, "
-            f"new reader {mixed['stale_observer']}  (target 0)"
-        )
-        for example in mixed["stale_examples"]:
-            self.stdout.write(f"  {example}")
-        for failure in mixed["failures"][:5]:
-            self.stdout.write(f"  failure: {failure}")
-        self.stdout.write(
-            f"Hot article cached / same-size static file from gunicorn: {cached / ceiling:.0%}"
-            "  (target >= 50 %)"
-        )
+        if mixed:
+            self.stdout.write(
+                f"Stale reads after a write (mixed): writer {mixed['stale_writer']}, "
+                f"new reader {mixed['stale_observer']}  (target 0)"
+            )
+            for example in mixed["stale_examples"]:
+                self.stdout.write(f"  {example}")
+            for failure in mixed["failures"][:5]:
+                self.stdout.write(f"  failure: {failure}")
+        if cached and ceiling:
+            self.stdout.write(
+                f"Hot article cached / same-size static file from gunicorn: "
+                f"{cached['rps'] / ceiling['rps']:.0%}  (target >= 50 %)"
+            )
         if behind and static:
             self.stdout.write(
                 f"Behind nginx: hot article / static copy: {behind['rps'] / static['rps']:.0%}"
