@@ -20,6 +20,7 @@ from mptt.querysets import TreeQuerySet
 
 from blog.models.articles import ARTICLE_KIND
 from comments.conf import comment_settings
+from comments.trees import SequenceTreeIds
 from pagecache.triggers import BumpObjectVersions, BumpVersion
 
 # The page-cache version (pagecache) of whatever shows comments outside an article's own page:
@@ -57,8 +58,8 @@ class CommentQuerySet(TreeQuerySet):
         return self.filter(author_key=browser_key) if browser_key else self.none()
 
 
-class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
-    """mptt's tree manager with the comment vocabulary."""
+class CommentManager(SequenceTreeIds, TreeManager.from_queryset(CommentQuerySet)):
+    """mptt's tree manager with the comment vocabulary; tree ids come from a sequence."""
 
 
 class Comment(MPTTModel):
@@ -123,6 +124,12 @@ class Comment(MPTTModel):
         permissions = [("moderate_comment", _("Can hide, unhide and approve comments"))]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="comment_unique_number"),
+            # Tree ids come from a sequence (comments.trees); this makes a clash impossible.
+            models.UniqueConstraint(
+                fields=["tree_id"],
+                condition=Q(parent__isnull=True),
+                name="comment_one_root_per_tree",
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread"),

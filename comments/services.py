@@ -8,10 +8,11 @@ PostgreSQL, never by reads in Python:
 
 * ``pg_advisory_xact_lock`` serialises what must not interleave: one address's and one
   browser's actions (so budgets and duplicate checks are exact across every worker), new votes
-  from one address on one comment, one article's tree writes (mptt computes positions from
-  unlocked reads) and the allocation of new tree ids (mptt takes MAX(tree_id) + 1 over the
-  whole table). Locks are always taken in the order address → browser → address-and-comment →
-  article → tree ids, so they cannot deadlock.
+  from one address on one comment, and one article's tree writes and numbers (mptt computes
+  positions from unlocked reads). Nothing is site-wide: a new thread's tree id comes from a
+  sequence (comments.trees), so new threads on different articles never wait for each other.
+  Locks are always taken in the order address → browser → address-and-comment → article, so
+  they cannot deadlock.
 * Vote actions are counted in ``ActionCount`` rows with one upsert per budget, so a flip or a
   withdrawal counts like a new vote.
 * Vote counters change with ``UPDATE … SET upvotes = upvotes + 1`` (F expressions): the row
@@ -49,7 +50,7 @@ MODERATE_PERMISSION = "comments.moderate_comment"
 _LOCK_SENDER = 0x6B01
 _LOCK_VOTER = 0x6B02
 _LOCK_ARTICLE = 0x6B03
-_LOCK_TREE_IDS = 0x6B04
+# 0x6B04 was the site-wide tree-id lock (migration comments 0008 still names it): keep it unused.
 _LOCK_ADDRESS_VOTES = 0x6B05
 
 _LINK_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
@@ -273,8 +274,6 @@ def post_comment(
                 _("The comment you are replying to does not exist."), code="bad_parent"
             )
         _check_parent(parent, article)
-    else:
-        _lock(_LOCK_TREE_IDS, 0)
 
     name, trip = split_name(author_name)
     reason = hold_reason(body)

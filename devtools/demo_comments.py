@@ -1,10 +1,9 @@
 """Demo comments: one long argument (300+ comments, replies 6+ deep) and a few on other articles.
 
-Deterministic (seeded) and fast: each thread's nested-set columns are computed in Python and the
-rows go in with one ``bulk_create`` per tree level, so no mptt save runs per comment. The text is
-written for Kiji: fragments about defence news combined at random, not copied from anywhere.
-Meant for the bootstrap command on a fresh database (it allocates tree ids from the current
-maximum, so it must not run concurrently with readers posting).
+Deterministic (seeded) and fast: the threads are laid out by ``comments.trees.lay_out`` (tree
+ids from the same sequence readers' new threads use) and the rows go in with one
+``bulk_create`` per tree level, so no mptt save runs per comment. The text is written for Kiji:
+fragments about defence news combined at random, not copied from anywhere.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from blog.models import Article
 from comments.identity import ip_hash, poster_id, tripcode
 from comments.models import Comment
 from comments.services import recount_visible
+from comments.trees import lay_out
 
 SEED = 20211223
 LONG_THREAD_SIZE = 320
@@ -95,9 +94,6 @@ class _Draft:
     body: str = ""
     number: int = 0
     level: int = 0
-    tree_id: int = 0
-    lft: int = 0
-    rght: int = 0
     row: Comment | None = None
 
 
@@ -172,33 +168,20 @@ def _walk(root: _Draft) -> list[_Draft]:
     return order
 
 
-def _number_nested_set(root: _Draft) -> None:
-    counter = 0
-
-    def visit(node: _Draft) -> None:
-        nonlocal counter
-        counter += 1
-        node.lft = counter
-        for child in node.children:
-            visit(child)
-        counter += 1
-        node.rght = counter
-
-    visit(root)
-
-
-def _insert(article: Article, roots: list[_Draft], rng: random.Random, next_tree_id: int) -> int:
+def _insert(article: Article, roots: list[_Draft], rng: random.Random) -> None:
     drafts = [draft for root in roots for draft in _walk(root)]
     for number, draft in enumerate(sorted(drafts, key=lambda d: d.created_at), start=1):
         draft.number = number
     for draft in sorted(drafts, key=lambda d: d.number):
         draft.body = _sentence(rng) if draft.parent is None else _reply_body(rng, draft.parent)
+    # Keyed by position in display order (drafts compare by value, so they are not keys).
+    index = {id(draft): n for n, draft in enumerate(drafts)}
+    places = lay_out(
+        (index[id(draft)], index[id(draft.parent)] if draft.parent else None) for draft in drafts
+    )
     by_level: dict[int, list[_Draft]] = {}
-    for tree_offset, root in enumerate(roots):
-        _number_nested_set(root)
-        for draft in _walk(root):
-            draft.tree_id = next_tree_id + tree_offset
-            by_level.setdefault(draft.level, []).append(draft)
+    for draft in drafts:
+        by_level.setdefault(draft.level, []).append(draft)
     for level in sorted(by_level):
         rows = []
         for draft in by_level[level]:
@@ -213,10 +196,7 @@ def _insert(article: Article, roots: list[_Draft], rng: random.Random, next_tree
             draft.row = Comment(
                 article=article,
                 parent=draft.parent.row if draft.parent else None,
-                tree_id=draft.tree_id,
-                lft=draft.lft,
-                rght=draft.rght,
-                level=draft.level,
+                **places[index[id(draft)]]._asdict(),
                 number=draft.number,
                 author_name=name,
                 tripcode=trip,
@@ -233,7 +213,6 @@ def _insert(article: Article, roots: list[_Draft], rng: random.Random, next_tree
             )
             rows.append(draft.row)
         Comment.objects.bulk_create(rows, batch_size=500)
-    return next_tree_id + len(roots)
 
 
 @transaction.atomic
@@ -242,11 +221,10 @@ def create_demo_comments(articles: list[Article]) -> None:
     if not articles:
         return
     rng = random.Random(SEED)
-    next_tree_id = (Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0) + 1
     for index, article in enumerate(articles):
         if index == 0:
             roots = _plan_thread_set(rng, article, LONG_THREAD_SIZE, DEEP_CHAIN)
         else:
             roots = _plan_thread_set(rng, article, rng.randint(3, 8), rng.choice([0, 2]))
-        next_tree_id = _insert(article, roots, rng, next_tree_id)
+        _insert(article, roots, rng)
         recount_visible(article.pk)

@@ -1,10 +1,9 @@
 """Writing imported comment threads: bulk inserts for new articles, merges for updated ones.
 
 Ids come from the comment sequence up front (one query per batch), so parents and replies can
-be inserted together in any order. Tree ids for new threads start a gap above the current
-maximum: mptt gives a comment posted meanwhile on the live site ``MAX(tree_id) + 1`` computed
-from committed rows, which cannot reach into the range this still-open transaction uses, so
-readers never wait for an import and no two threads share a tree id.
+be inserted together in any order. Threads are laid out by ``comments.trees.lay_out``, whose
+tree ids come from the same sequence as a reader's new thread: readers never wait for an
+import, and no two threads share a tree id.
 """
 
 from __future__ import annotations
@@ -18,12 +17,12 @@ from django.utils import timezone
 from comments.identity import ip_hash, poster_id
 from comments.models import Comment
 from comments.services import recount_visible
+from comments.trees import lay_out
 from wpimport.models import WordPressObject
 from wpimport.report import ImportReport
-from wpimport.threads import IdSet, PreparedComment, nested_sets, prepare_comments
+from wpimport.threads import IdSet, PreparedComment, prepare_comments
 from wpimport.wxr import Item
 
-TREE_ID_GAP = 100_000
 INSERT_BATCH = 5_000
 Kind = WordPressObject.Kind
 
@@ -74,8 +73,6 @@ class CommentWriter:
     def __init__(self, report: ImportReport, *, parse_date) -> None:
         self.report = report
         self.parse_date = parse_date
-        highest = Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0
-        self.next_tree_id = highest + TREE_ID_GAP
         self.queued: list[tuple[int, Thread]] = []
         self.queued_count = 0
         self.columns = Columns(Comment)
@@ -161,27 +158,22 @@ class CommentWriter:
         if not self.queued:
             return
         ids = iter(self._allocate_ids(self.queued_count))
-        comment_rows, mapping_rows = [], []
+        # Every queued thread in display order (oldest first), each comment as (id, parent id):
+        # one layout, and one query for the tree ids of the whole batch.
+        batch = []
         for article_id, thread in self.queued:
-            comments = thread.comments
-            pks = {c.key: next(ids) for c in comments}
-            roots, positions = nested_sets((c.key, c.parent_key, c.order) for c in comments)
-            ordered = sorted(comments, key=lambda c: c.order)
-            for number, c in enumerate(ordered, start=1):
-                root_index, lft, rght, level = positions[c.key]
-                values = self._values(c, article_id=article_id, number=number)
-                values.update(
-                    id=pks[c.key],
-                    parent_id=pks[c.parent_key] if c.parent_key is not None else None,
-                    tree_id=self.next_tree_id + root_index,
-                    lft=lft,
-                    rght=rght,
-                    level=level,
-                )
-                comment_rows.append(self.columns.row(values))
-                mapping_rows.append((Kind.COMMENT.value, c.key, pks[c.key], c.fingerprint))
-            self.next_tree_id += len(roots)
-            self.report.add("comment", "created", len(comments))
+            pks = {c.key: next(ids) for c in thread.comments}
+            for number, c in enumerate(sorted(thread.comments, key=lambda c: c.order), start=1):
+                parent_id = pks.get(c.parent_key) if c.parent_key is not None else None
+                batch.append((article_id, number, c, pks[c.key], parent_id))
+            self.report.add("comment", "created", len(thread.comments))
+        places = lay_out((pk, parent_id) for _a, _n, _c, pk, parent_id in batch)
+        comment_rows, mapping_rows = [], []
+        for article_id, number, c, pk, parent_id in batch:
+            values = self._values(c, article_id=article_id, number=number)
+            values.update(id=pk, parent_id=parent_id, **places[pk]._asdict())
+            comment_rows.append(self.columns.row(values))
+            mapping_rows.append((Kind.COMMENT.value, c.key, pk, c.fingerprint))
         copy_rows(Comment._meta.db_table, self.columns.names, comment_rows)
         # Mappings left behind by comments deleted in Kiji (with their article) are replaced.
         WordPressObject.objects.filter(
@@ -258,8 +250,8 @@ class CommentWriter:
         for number, c in enumerate(sorted(new, key=lambda c: c.order), last + 1):
             row = self._row(c, pk=new_ids[c.key], article_id=article_id, number=number)
             row.parent_id = kiji_id(c.parent_key)
-            row.tree_id, row.lft, row.rght, row.level = 0, 0, 0, 0  # laid out just below
             rows.append(row)
+        self._relayout(article_id, rows)
         Comment.objects.bulk_create(rows)
         WordPressObject.objects.filter(kind=Kind.COMMENT, key__in=[c.key for c in new]).delete()
         WordPressObject.objects.bulk_create(
@@ -273,33 +265,34 @@ class CommentWriter:
                 for c in new
             ]
         )
-        self._relayout(article_id)
         self.report.add("comment", "created", len(new))
 
-    def _relayout(self, article_id: int) -> None:
-        """Recompute the nested sets of one article's threads; existing threads keep their
-        tree ids, new ones get fresh ids from the import's range."""
-        rows = list(
+    def _relayout(self, article_id: int, new: list[Comment]) -> None:
+        """Lay out one article's threads again with ``new`` (unsaved) comments among them: sets
+        the new rows' tree columns and updates the existing rows that moved. Existing threads
+        keep their tree ids; new threads get new ones from the sequence."""
+        existing = list(
             Comment.objects.filter(article_id=article_id).only(
                 "id", "parent_id", "created_at", "tree_id", "lft", "rght", "level"
             )
         )
-        roots, positions = nested_sets((r.pk, r.parent_id, (r.created_at, r.pk)) for r in rows)
-        by_id = {r.pk: r for r in rows}
-        tree_ids = []
-        for root in roots:
-            tree_id = by_id[root].tree_id
-            if not tree_id:
-                tree_id = self.next_tree_id
-                self.next_tree_id += 1
-            tree_ids.append(tree_id)
+        here = {r.pk for r in existing} | {r.pk for r in new}
+        for row in new:  # a reply to a comment not under this article starts a thread
+            if row.parent_id not in here:
+                row.parent_id = None
+        rows = sorted(existing + new, key=lambda r: (r.created_at, r.pk))
+        places = lay_out(
+            ((r.pk, r.parent_id) for r in rows),
+            tree_ids={r.pk: r.tree_id for r in existing if r.parent_id is None},
+        )
         changed = []
-        for row in rows:
-            index, lft, rght, level = positions[row.pk]
-            values = (tree_ids[index], lft, rght, level)
-            if (row.tree_id, row.lft, row.rght, row.level) != values:
-                row.tree_id, row.lft, row.rght, row.level = values
+        for row in existing:
+            place = places[row.pk]
+            if (row.tree_id, row.lft, row.rght, row.level) != place:
+                row.tree_id, row.lft, row.rght, row.level = place
                 changed.append(row)
+        for row in new:
+            row.tree_id, row.lft, row.rght, row.level = places[row.pk]
         Comment.objects.bulk_update(changed, ["tree_id", "lft", "rght", "level"], batch_size=1000)
 
     def recount(self, article_id: int) -> None:

@@ -1,17 +1,17 @@
-"""WordPress comments → Kiji comment rows, with nested-set columns computed in one pass.
+"""WordPress comments → Kiji comments ready to be written, parents resolved.
 
-Threads are laid out in Python (children ordered by date, then WordPress id) so thousands of
-comments go in with ``bulk_create`` instead of one mptt insert each. Parents may come after
-their replies in the file, may be missing (a deleted or skipped comment) or, in broken data,
-form a loop: missing parents and loops turn the reply into the top of its own thread.
+Threads are laid out later by ``comments.trees.lay_out`` (children ordered by date, then
+WordPress id, see ``PreparedComment.order``) so thousands of comments go in with COPY instead
+of one mptt insert each. Parents may come after their replies in the file, may be missing (a
+deleted or skipped comment) or, in broken data, form a loop: missing parents and loops turn the
+reply into the top of its own thread.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -227,47 +227,3 @@ def _break_loops(prepared: list[PreparedComment], warn, label: str) -> None:
             path.append(node)
             node = parent[node]
         safe.update(path)
-
-
-def sort_key(created_at: datetime, ident: int) -> tuple:
-    return (created_at, ident)
-
-
-def nested_sets(
-    nodes: Iterable[tuple[Hashable, Hashable | None, tuple]],
-) -> tuple[list[Hashable], dict[Hashable, tuple[int, int, int, int]]]:
-    """Lay out a forest: ``(key, parent_key, sort_key)`` → roots in order and, per key,
-    ``(root index, lft, rght, level)``. Siblings run in sort-key order; unknown parents make
-    roots. Iterative, so a thread thousands deep does not hit the recursion limit."""
-    nodes = list(nodes)
-    keys = {key for key, _parent, _order in nodes}
-    order = {key: rank for key, _parent, rank in nodes}
-    children: dict[Hashable, list[Hashable]] = defaultdict(list)
-    roots: list[Hashable] = []
-    for key, parent, _rank in nodes:
-        if parent is not None and parent in keys and parent != key:
-            children[parent].append(key)
-        else:
-            roots.append(key)
-    for siblings in children.values():
-        siblings.sort(key=order.__getitem__)
-    roots.sort(key=order.__getitem__)
-    positions: dict[Hashable, tuple[int, int, int, int]] = {}
-    for index, root in enumerate(roots):
-        counter = 1
-        lefts = {root: (counter, 0)}
-        counter += 1
-        stack = [(root, iter(children[root]))]
-        while stack:
-            node, pending = stack[-1]
-            child = next(pending, None)
-            if child is None:
-                left, level = lefts.pop(node)
-                positions[node] = (index, left, counter, level)
-                counter += 1
-                stack.pop()
-            else:
-                lefts[child] = (counter, len(stack))
-                counter += 1
-                stack.append((child, iter(children[child])))
-    return roots, positions

@@ -20,6 +20,7 @@ from taggit.models import Tag, TaggedItem
 from blog.models import Article, Category
 from comments.identity import ip_hash
 from comments.models import Comment
+from comments.trees import lay_out
 from devtools.demo_comments import create_demo_comments
 
 ARTICLES = 20_000
@@ -173,9 +174,6 @@ def seed(write=print) -> dict:
 def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write) -> None:
     """Short threads (a comment and up to three replies) on the newest articles, inserted a few
     thousand rows per statement."""
-    from django.db.models import Max
-
-    tree_id = (Comment.objects.aggregate(n=Max("tree_id"))["n"] or 0) + 1
     senders = [ip_hash(f"203.0.113.{n}") for n in range(1, 255)]
     created = 0
     base = timezone.now() - timedelta(days=1)
@@ -183,6 +181,17 @@ def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write
     replies: list[tuple[Comment, int]] = []
 
     def flush() -> None:
+        # The threads in display order, keyed by (root index, reply index or -1).
+        rows: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
+        for root_index in range(len(roots)):
+            rows.append(((root_index, -1), None))
+        for reply_index, (_reply, root_index) in enumerate(replies):
+            rows.append(((root_index, reply_index), (root_index, -1)))
+        places = lay_out(rows)
+        for root_index, root in enumerate(roots):
+            root.tree_id, root.lft, root.rght, root.level = places[(root_index, -1)]
+        for reply_index, (reply, root_index) in enumerate(replies):
+            reply.tree_id, reply.lft, reply.rght, reply.level = places[(root_index, reply_index)]
         Comment.objects.bulk_create(roots, batch_size=5_000)
         for reply, root_index in replies:
             reply.parent_id = roots[root_index].pk
@@ -202,10 +211,6 @@ def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write
             roots.append(
                 Comment(
                     article_id=article_id,
-                    tree_id=tree_id,
-                    lft=1,
-                    rght=2 + 2 * reply_count,
-                    level=0,
                     number=number,
                     body=text_line(rng),
                     sender_hash=rng.choice(senders),
@@ -218,10 +223,6 @@ def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write
                 number += 1
                 reply = Comment(
                     article_id=article_id,
-                    tree_id=tree_id,
-                    lft=2 + 2 * index,
-                    rght=3 + 2 * index,
-                    level=1,
                     number=number,
                     body=text_line(rng),
                     sender_hash=rng.choice(senders),
@@ -229,7 +230,6 @@ def _bulk_comments(rng: random.Random, article_ids: list[int], total: int, write
                     created_at=when + timedelta(seconds=index + 1),
                 )
                 replies.append((reply, len(roots) - 1))
-            tree_id += 1
             created += 1 + reply_count
         if len(roots) >= 10_000:
             flush()

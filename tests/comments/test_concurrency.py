@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from comments.models import Comment, Vote
 from comments.services import CommentError, cast_vote, post_comment
@@ -177,3 +178,79 @@ def test_nested_concurrent_replies_in_one_thread_stay_valid():
     root.refresh_from_db()
     assert root.get_descendant_count() == 45
     assert connection.vendor == "postgresql"
+
+
+def test_new_threads_on_two_articles_do_not_wait_for_each_other():
+    """A new top-level comment takes no site-wide lock: while one reader's new thread is still
+    uncommitted on one article, another reader's new thread on another article commits at
+    once (its lock waits are capped, so waiting would fail the test), and the two get
+    different tree ids."""
+    first_article, second_article = ArticleFactory(), ArticleFactory()
+    posted, release = threading.Event(), threading.Event()
+
+    def open_thread_and_wait() -> Comment:
+        try:
+            with transaction.atomic():
+                comment = post_comment(
+                    article=first_article,
+                    parent=None,
+                    author_name="",
+                    body="先に書いたスレ",
+                    sender=sender("10.7.0.1", "b10.7.0.1"),
+                ).comment
+                posted.set()
+                assert release.wait(timeout=30)
+            return comment
+        finally:
+            connections.close_all()
+
+    def post_meanwhile() -> tuple[Comment, float]:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+            began = time.monotonic()
+            comment = post_comment(
+                article=second_article,
+                parent=None,
+                author_name="",
+                body="後から書いたスレ",
+                sender=sender("10.7.0.2", "b10.7.0.2"),
+            ).comment
+            return comment, time.monotonic() - began
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        holding = pool.submit(open_thread_and_wait)
+        try:
+            assert posted.wait(timeout=10)
+            second, took = pool.submit(post_meanwhile).result(timeout=10)
+            # Committed while the first is still open: visible to everyone else already.
+            assert Comment.objects.filter(pk=second.pk).exists()
+            assert not Comment.objects.filter(article=first_article).exists()
+        finally:
+            release.set()
+        first = holding.result(timeout=10)
+    assert took < 2
+    assert first.tree_id != second.tree_id
+    assert_valid_forest()
+
+
+def test_concurrent_new_threads_on_many_articles_get_unique_tree_ids():
+    articles = [ArticleFactory() for _ in range(8)]
+    jobs = [
+        (
+            lambda n=n: post_comment(
+                article=articles[n % len(articles)],
+                parent=None,
+                author_name="",
+                body=f"並行スレ{n}",
+                sender=sender(f"10.8.0.{n}", f"b10.8.0.{n}"),
+            )
+        )
+        for n in range(40)
+    ]
+    results = run_concurrently(jobs)
+    tree_ids = [result.comment.tree_id for result in results]
+    assert len(set(tree_ids)) == 40
+    assert_valid_forest()

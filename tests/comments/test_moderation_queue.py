@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.identity import ip_hash, keyed_hash
 from comments.models import Ban, Comment, ModerationLog, Report
+from comments.trees import lay_out
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -201,6 +202,7 @@ def test_cross_site_post_without_token_is_refused(article):
 def _many_held(count: int) -> None:
     articles = [ArticleFactory() for _ in range(3)]
     parents = [CommentFactory(article=a) for a in articles]
+    places = lay_out((n, None) for n in range(count))
     rows = []
     for n in range(count):
         article = articles[n % 3]
@@ -213,10 +215,7 @@ def _many_held(count: int) -> None:
                 status=Comment.Status.HELD,
                 sender_hash=ip_hash(f"203.0.113.{n % 200}"),
                 author_key=keyed_hash("browser", f"b{n % 50}"),
-                tree_id=10_000 + n,
-                lft=1,
-                rght=2,
-                level=0,
+                **places[n]._asdict(),
             )
         )
     created = Comment.objects.bulk_create(rows)

@@ -31,6 +31,7 @@ from blog.models import Article, Category
 from comments.identity import ip_hash, keyed_hash
 from comments.models import Comment, ModerationLog, Report
 from comments.services import recount_visible
+from comments.trees import lay_out
 from core.roles import MODERATORS, sync_role_permissions
 
 PREFIX = "bench-moderation"
@@ -171,7 +172,8 @@ class Command(BaseCommand):
             (ip_hash(f"10.{n // 250}.{n % 250}.1"), keyed_hash("browser", f"b{n}"))
             for n in range(SENDERS)
         ]
-        start_tree = (Comment.objects.aggregate(t=Max("tree_id"))["t"] or 0) + 1
+        # Every comment starts its own thread.
+        places = lay_out((index, None) for index in range(COMMENTS))
         statuses = (
             [Comment.Status.HELD] * HELD
             + [Comment.Status.HIDDEN] * HIDDEN
@@ -187,10 +189,7 @@ class Command(BaseCommand):
             batch.append(
                 Comment(
                     article_id=article.pk,
-                    tree_id=start_tree + index,
-                    lft=1,
-                    rght=2,
-                    level=0,
+                    **places[index]._asdict(),
                     number=numbers[article.pk],
                     author_name=rng.choice(["", "名無し", "常連", "通りすがり"]),
                     body=_body(rng),
