@@ -162,6 +162,13 @@ class Comment(MPTTModel):
             ),
         ]
 
+    # The tree fields MPTTModel's metaclass adds; declared here (no values) so the type checker
+    # knows them too (comments.trees lays them out for bulk writers).
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
     def __str__(self) -> str:
         return f"{self.display_name}: {self.excerpt}"
 

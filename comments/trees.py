@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
 from django.db import connections
+from mptt.managers import TreeManager
 
 TREE_ID_SEQUENCE = "comments_comment_tree_id_seq"
 
@@ -36,8 +37,8 @@ def allocate_tree_ids(count: int, *, using: str = "default") -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class SequenceTreeIds:
-    """Mixin for the comment tree manager: mptt's tree-id allocation without a table-wide read.
+class SequenceTreeIds(TreeManager):
+    """The comment tree manager's base: mptt's tree-id allocation without a table-wide read.
 
     mptt takes ``MAX(tree_id) + 1``, which two concurrent new threads both read unless a
     site-wide lock serialises every new top-level comment; ``nextval`` needs no lock. Trees are
