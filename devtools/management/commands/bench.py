@@ -229,6 +229,7 @@ class Command(BaseCommand):
 
         article_id = int(path.strip("/").split("/")[-1])
         comment = Comment.objects.filter(article_id=article_id, status="visible").last()
+        assert comment is not None, "the seeded hot article has visible comments"
 
         def vote() -> None:
             Comment.objects.filter(pk=comment.pk).update(upvotes=comment.upvotes + len(cold))
@@ -274,6 +275,7 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR="203.0.113.77")
             article_id = int(hot_path.strip("/").split("/")[-1])
             comment = Comment.objects.filter(article_id=article_id, status="visible").first()
+            assert comment is not None, "the seeded hot article has visible comments"
             client.post(
                 f"/comments/{comment.pk}/vote/",
                 {"value": "up"},
