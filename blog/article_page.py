@@ -6,6 +6,9 @@ Like Django's contrib apps and Wagtail's hooks: an app registers an ``ArticlePag
 depends on, what it puts into the frame's context, what it fills into the frame on each
 request (markers that the frame leaves in its place, so a vote re-renders no frame), and URLs
 under the blog namespace (the article's comment feed). See blog.views.ArticleDetailView.
+
+Sidebar widgets are plugged in the same way (``register_sidebar_widget``): every page's
+sidebar includes them after the blog's own recent articles.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ class ArticlePagePart:
     """A part of the article page that another app renders (override what it needs)."""
 
     template_name = ""
+    # Markup for the page's <head> (the part's feed link, say); "" for none.
+    head_template_name = ""
     # Query parameters that change this part's markup (they key the cached page).
     cache_params: tuple[str, ...] = ()
 
@@ -65,3 +70,19 @@ def register(part: ArticlePagePart) -> None:
 def parts() -> list[ArticlePagePart]:
     """The registered parts, in registration order."""
     return list(_parts)
+
+
+_sidebar_widgets: list[str] = []
+
+
+def register_sidebar_widget(template_name: str) -> None:
+    """Add a template to every page's sidebar, after the recent articles (in an
+    AppConfig.ready()). Sidebars are part of every cached page: what the template shows must
+    be covered by a page-cache dependency (pagecache.registry.add_dependency)."""
+    if template_name not in _sidebar_widgets:
+        _sidebar_widgets.append(template_name)
+
+
+def sidebar_widgets() -> list[str]:
+    """The registered sidebar templates, in registration order."""
+    return list(_sidebar_widgets)

@@ -17,7 +17,9 @@ class CommentsConfig(AppConfig):
 
         # Pages showing comments (sidebar widgets, counts) are keyed by the comments version;
         # a reader whose browser has comment state (own votes, edits) and no script to apply
-        # it gets a personal render; the comment section goes under every article.
+        # it gets a personal render; the comment section goes under every article, the
+        # popular-articles ranking and the newest comments into every sidebar.
         add_dependency(COMMENTS_VERSION, version_sql(COMMENTS_VERSION))
         add_script_state(has_browser_state)
         article_page.register(CommentSection())
+        article_page.register_sidebar_widget("comments/includes/_sidebar_widgets.html")

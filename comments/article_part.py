@@ -44,6 +44,7 @@ class CommentSection(ArticlePagePart):
     """Threads, the comment form and the live thread under every article."""
 
     template_name = "comments/includes/_section.html"
+    head_template_name = "comments/includes/_feed_link.html"
     cache_params = ("sort",)
 
     def urls(self) -> list[URLPattern]:

@@ -26,15 +26,36 @@ TREE_ID_SEQUENCE = "comments_comment_tree_id_seq"
 K = TypeVar("K", bound=Hashable)
 
 
+# New ids a stored thread already holds are skipped. Only a writer that bypasses the sequence
+# can cause that: a worker of the release before 0008 (``MAX(tree_id) + 1``) while a rolling
+# reload runs both, or a hand-written INSERT. Without the skip, each such id would fail one
+# reader's post on the unique root index until the sequence caught up; with it, the sequence
+# moves past the highest stored id once and nobody notices. The check is one probe of that
+# index per id.
+_FREE_IDS_SQL = f"""
+SELECT id FROM (SELECT nextval('{TREE_ID_SEQUENCE}') AS id FROM generate_series(1, %s)) AS new
+WHERE NOT EXISTS (
+    SELECT 1 FROM comments_comment WHERE tree_id = new.id AND parent_id IS NULL
+)
+"""
+_CATCH_UP_SQL = f"""
+SELECT setval('{TREE_ID_SEQUENCE}', highest)
+FROM (SELECT max(tree_id) AS highest FROM comments_comment) AS stored
+WHERE highest > (SELECT last_value FROM {TREE_ID_SEQUENCE})
+"""
+
+
 def allocate_tree_ids(count: int, *, using: str = "default") -> list[int]:
     """``count`` new tree ids, ascending, in one query; unique across the table forever."""
-    if count <= 0:
-        return []
+    found: list[int] = []
     with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [TREE_ID_SEQUENCE, count]
-        )
-        return [row[0] for row in cursor.fetchall()]
+        while len(found) < count:
+            cursor.execute(_FREE_IDS_SQL, [count - len(found)])
+            fresh = [row[0] for row in cursor.fetchall()]
+            if len(fresh) < count - len(found):  # some were taken behind the sequence's back
+                cursor.execute(_CATCH_UP_SQL)
+            found += fresh
+    return sorted(found)
 
 
 class SequenceTreeIds(TreeManager):

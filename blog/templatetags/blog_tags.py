@@ -8,6 +8,7 @@ from django import template
 from django.db.models import Count, Q
 from taggit.models import Tag
 
+from blog import article_page
 from blog.models import Article, Category
 from blog.models.site import SidebarBlock, SiteSettings
 from pagecache.cache import versioned
@@ -28,13 +29,15 @@ def category_nav() -> dict:
 
 @register.inclusion_tag("blog/includes/_sidebar.html", takes_context=True)
 def sidebar(context: template.Context) -> dict:
-    """Recent articles, plus whatever the comments app adds through its own tags."""
+    """Recent articles, the widgets other apps register (blog.article_page), categories, tags
+    and the editors' blocks."""
     request = context.get("request")
     recent = list(
         Article.objects.published().listed().order_by("-published_at", "-id")[:SIDEBAR_RECENT_COUNT]
     )
     return {
         "recent_articles": recent,
+        "sidebar_widgets": article_page.sidebar_widgets(),
         # Editors' blocks (banners), one query; pages are cached by the site version, which
         # their table's trigger bumps on any change.
         "sidebar_blocks": list(SidebarBlock.objects.visible()),

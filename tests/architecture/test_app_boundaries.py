@@ -69,3 +69,27 @@ def test_the_check_sees_imports_inside_functions_and_dynamic_ones():
     )
     modules = [module for _line, module in imported_modules(source)]
     assert modules == ["os", "comments.identity", "comments.fragments", "comments.feeds"]
+
+
+# What in a template ties it to the comments app: its template tags, its URL names, its
+# templates.
+COMMENTS_IN_TEMPLATE = (
+    "comment_tags",
+    "moderation_tags",
+    "'comments:",
+    '"comments:',
+    "comments/",
+    "article_comments_feed",
+)
+
+
+def test_blog_templates_name_nothing_of_comments():
+    """The sidebar widgets and the comment feed link come from comments' own templates,
+    plugged in through blog.article_page, so blog's templates render without the app."""
+    problems = [
+        f"{path.relative_to(ROOT)}: {needle}"
+        for path in sorted((ROOT / "templates" / "blog").rglob("*.html"))
+        for needle in COMMENTS_IN_TEMPLATE
+        if needle in path.read_text()
+    ]
+    assert problems == []

@@ -103,3 +103,20 @@ def test_the_database_refuses_two_threads_with_one_tree_id():
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Comment.objects.bulk_create([clash])
+
+
+@pytest.mark.django_db
+def test_ids_taken_behind_the_sequence_are_skipped_and_the_sequence_catches_up():
+    """A worker of the previous release (MAX + 1) during a rolling reload, simulated by moving
+    stored threads onto the sequence's next ids: the next new threads get other ids, nobody's
+    post fails, and the sequence moves past the highest stored id."""
+    article = ArticleFactory()
+    first, second = CommentFactory(article=article), CommentFactory(article=article)
+    upcoming = allocate_tree_ids(1)[0] + 1
+    Comment.objects.filter(pk=first.pk).update(tree_id=upcoming)
+    Comment.objects.filter(pk=second.pk).update(tree_id=upcoming + 1)
+
+    new = CommentFactory(article=article)
+    assert new.tree_id not in (upcoming, upcoming + 1)
+    assert allocate_tree_ids(3)[0] > upcoming + 1
+    assert_valid_forest()
