@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 import pgtrigger
 from django.conf import settings
@@ -23,6 +24,9 @@ from comments.conf import comment_settings
 from comments.trees import SequenceTreeIds
 from pagecache.triggers import BumpObjectVersions, BumpVersion
 
+if TYPE_CHECKING:
+    from blog.models import Article
+
 # The page-cache version (pagecache) of whatever shows comments outside an article's own page:
 # sidebar widgets and comment counts (comments.apps registers it).
 COMMENTS_VERSION = "comments"
@@ -30,14 +34,14 @@ COMMENTS_VERSION = "comments"
 LISTED_FIELDS = ("status", "body", "author_name", "article")
 
 
-class CommentQuerySet(TreeQuerySet):
+class CommentQuerySet(TreeQuerySet["Comment"]):
     """The vocabulary of comment reads: "visible" is defined here and nowhere else."""
 
     def visible(self) -> CommentQuerySet:
         """Comments readers may see (not held, hidden or deleted)."""
         return self.filter(status=Comment.Status.VISIBLE)
 
-    def for_article(self, article) -> CommentQuerySet:
+    def for_article(self, article: Article) -> CommentQuerySet:
         """Comments of one article."""
         return self.filter(article=article)
 
@@ -58,7 +62,11 @@ class CommentQuerySet(TreeQuerySet):
         return self.filter(author_key=browser_key) if browser_key else self.none()
 
 
-class CommentManager(SequenceTreeIds, TreeManager.from_queryset(CommentQuerySet)):
+# Made at module level, where django-stubs' plugin gives it CommentQuerySet's methods.
+CommentTreeManager = TreeManager.from_queryset(CommentQuerySet)
+
+
+class CommentManager(SequenceTreeIds["Comment"], CommentTreeManager["Comment"]):
     """mptt's tree manager with the comment vocabulary; tree ids come from a sequence."""
 
 
@@ -112,7 +120,7 @@ class Comment(MPTTModel):
     )
     hidden_reason = models.CharField(_("reason hidden"), max_length=300, blank=True)
 
-    objects = CommentManager()
+    objects: ClassVar[CommentManager] = CommentManager()
 
     class MPTTMeta:
         # Replies are appended as last children, so siblings stay in posting order.
@@ -273,7 +281,7 @@ class Report(models.Model):
         return f"{self.get_reason_display()} #{self.comment_id}"
 
 
-class BanQuerySet(models.QuerySet):
+class BanQuerySet(models.QuerySet["Ban"]):
     def active(self) -> BanQuerySet:
         """Bans in force now (no expiry, or an expiry still to come)."""
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
@@ -347,7 +355,7 @@ class Ban(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
     @classmethod
-    def expiry_after(cls, days: int | None):
+    def expiry_after(cls, days: int | None) -> datetime | None:
         """The expiry time ``days`` from now (None: never)."""
         return timezone.now() + timedelta(days=days) if days else None
 

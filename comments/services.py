@@ -28,8 +28,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -53,15 +54,18 @@ _LOCK_ARTICLE = 0x6B03
 # 0x6B04 was the site-wide tree-id lock (migration comments 0008 still names it): keep it unused.
 _LOCK_ADDRESS_VOTES = 0x6B05
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 _LINK_RE = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 
 
 class CommentError(Exception):
     """An action refused by a rule; ``message`` is shown to the reader as it is."""
 
-    def __init__(self, message: str, *, code: str = "invalid", status: int = 400) -> None:
+    def __init__(self, message: StrOrPromise, *, code: str = "invalid", status: int = 400) -> None:
         super().__init__(str(message))
-        self.message = message
+        self.message = str(message)
         self.code = code
         self.status = status
 
@@ -383,7 +387,9 @@ def _count_actions(keys: list[tuple[str, str]], now: datetime, *, window: int = 
     start = _window_start(now, window)
     previous = start - timedelta(seconds=window)
     table = ActionCount._meta.db_table
-    upserts, reads, params = [], [], []
+    upserts: list[str] = []
+    reads: list[str] = []
+    params: list[str | datetime] = []
     for index, (scope, key) in enumerate(keys):
         upserts.append(
             f"c{index} AS (INSERT INTO {table} (scope, key, window_start, count) "
@@ -473,6 +479,7 @@ def cast_vote(*, comment: Comment, voter: Sender, value: int) -> VoteResult:
     _check_vote_rate(voter, now)
 
     if value == 0:
+        assert vote is not None  # old != value, so the voter has a vote to withdraw
         vote.delete()
     elif vote is not None:
         vote.value, vote.updated_at = value, now
@@ -528,7 +535,7 @@ def _reports_hold(comment: Comment) -> bool:
     Reports a moderator has dealt with (approving the comment resolves them) no longer count,
     and neither do new reports from the networks they came from: the same wave cannot hold an
     approved comment again."""
-    threshold = comment_settings.REPORT_HOLD_THRESHOLD
+    threshold: int = comment_settings.REPORT_HOLD_THRESHOLD
     if not threshold:
         return False
     cleared = Report.objects.filter(comment=comment, resolved=True).values("network_hash")
@@ -540,7 +547,9 @@ def _reports_hold(comment: Comment) -> bool:
             networks=Count("network_hash", distinct=True),
         )
     )
-    return wave["browsers"] >= threshold and wave["networks"] >= threshold
+    browsers: int = wave["browsers"]
+    networks: int = wave["networks"]
+    return browsers >= threshold and networks >= threshold
 
 
 @transaction.atomic
@@ -585,12 +594,12 @@ def report_comment(*, comment: Comment, reason: str, detail: str = "", sender: S
     return report
 
 
-def _check_moderator(moderator: AbstractBaseUser) -> None:
+def _check_moderator(moderator: User) -> None:
     if not (moderator.is_active and moderator.has_perm(MODERATE_PERMISSION)):
         raise CommentError(_("Only moderators can do this."), code="forbidden", status=403)
 
 
-def _locked_for_moderation(comment: Comment, moderator: AbstractBaseUser) -> Comment:
+def _locked_for_moderation(comment: Comment, moderator: User) -> Comment:
     """The comment re-read under its article's lock, for a moderator's change of its state;
     a comment its author deleted is refused (its text stays out of reach)."""
     _check_moderator(moderator)
@@ -602,7 +611,7 @@ def _locked_for_moderation(comment: Comment, moderator: AbstractBaseUser) -> Com
 
 
 @transaction.atomic
-def hide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+def hide_comment(*, comment: Comment, moderator: User, reason: str = "") -> Comment:
     """Hide a comment from readers, recording who, when and why; nothing is deleted."""
     comment = _locked_for_moderation(comment, moderator)
     Comment.objects.filter(pk=comment.pk).update(
@@ -620,7 +629,7 @@ def hide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str =
 
 
 @transaction.atomic
-def unhide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+def unhide_comment(*, comment: Comment, moderator: User, reason: str = "") -> Comment:
     """Show a hidden or held comment to readers again (approving it if it was held)."""
     comment = _locked_for_moderation(comment, moderator)
     if comment.status == Comment.Status.VISIBLE:
@@ -641,7 +650,7 @@ def unhide_comment(*, comment: Comment, moderator: AbstractBaseUser, reason: str
 def ban_sender(
     *,
     comment: Comment,
-    moderator: AbstractBaseUser,
+    moderator: User,
     reason: str = "",
     days: int | None = None,
     scope: str = Ban.Scope.PERSON,
@@ -677,7 +686,7 @@ def ban_sender(
 
 
 @transaction.atomic
-def hold_again(*, comment: Comment, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+def hold_again(*, comment: Comment, moderator: User, reason: str = "") -> Comment:
     """Put a visible or hidden comment back on hold (undoing an approval), logged as a hold."""
     comment = _locked_for_moderation(comment, moderator)
     Comment.objects.filter(pk=comment.pk).update(

@@ -18,12 +18,14 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
-from django.db import connections
+from django.db import connections, models
 from mptt.managers import TreeManager
 
 TREE_ID_SEQUENCE = "comments_comment_tree_id_seq"
 
 K = TypeVar("K", bound=Hashable)
+# The tree model a manager serves (Comment; named here without importing it).
+M = TypeVar("M", bound=models.Model)
 
 
 # New ids a stored thread already holds are skipped. Only a writer that bypasses the sequence
@@ -58,7 +60,7 @@ def allocate_tree_ids(count: int, *, using: str = "default") -> list[int]:
     return sorted(found)
 
 
-class SequenceTreeIds(TreeManager):
+class SequenceTreeIds(TreeManager[M]):
     """The comment tree manager's base: mptt's tree-id allocation without a table-wide read.
 
     mptt takes ``MAX(tree_id) + 1``, which two concurrent new threads both read unless a

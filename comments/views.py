@@ -393,6 +393,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not threads:
         raise Http404("comment not visible")
     article_comments = list(Comment.objects.for_article(article).only("id", "number", "status"))
+    parent = comment.parent if comment.parent_id else None
     context = {
         "article": article,
         "comment": comment,
@@ -402,7 +403,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_max_depth": comment_settings.MAX_DEPTH,
         "show_poster_ids": comment_settings.POSTER_IDS,
         "comments_open": services.is_open_for_comments(article),
-        "parent": comment.parent if comment.parent_id and comment.parent.is_visible else None,
+        "parent": parent if parent is not None and parent.is_visible else None,
     }
     return render(request, "comments/detail.html", context)
 

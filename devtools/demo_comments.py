@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -88,7 +88,7 @@ TRIP_NAMES = [("解説おじさん", "kiji-demo-1"), ("船好き", "kiji-demo-2"
 @dataclass
 class _Draft:
     parent: _Draft | None
-    created_at: object
+    created_at: datetime
     persona: int
     children: list[_Draft] = field(default_factory=list)
     body: str = ""
@@ -124,7 +124,7 @@ def _plan_thread_set(
     start = min(article.published_at, now)
     span = max((now - start).total_seconds(), 600.0)
 
-    def later(after, minutes: int):
+    def later(after: datetime, minutes: int) -> datetime:
         # Never in the future: a reply is at most "now", and never before its parent.
         return min(after + timedelta(minutes=minutes), max(after, now))
 

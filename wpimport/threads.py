@@ -149,7 +149,14 @@ def prepare_comments(
         else:
             status = STATUS_BY_APPROVAL.get(comment.approved, "held")
         up, down = vote_totals(comment.meta)
-        parts = (comment.approved, comment.author, comment.email, comment.content, up, down)
+        parts: tuple[object, ...] = (
+            comment.approved,
+            comment.author,
+            comment.email,
+            comment.content,
+            up,
+            down,
+        )
         parts += (comment.parent, comment.date_gmt or comment.date)
         digest = _digest(*parts)
         wp_id = comment.comment_id
@@ -212,11 +219,11 @@ def prepare_comments(
 def _break_loops(prepared: list[PreparedComment], warn, label: str) -> None:
     parent = {c.key: c.parent_key for c in prepared}
     by_id = {c.key: c for c in prepared}
-    safe: set[int] = set()
+    safe: set[str] = set()
     for start in parent:
-        path: list[int] = []
-        seen: set[int] = set()
-        node: int | None = start
+        path: list[str] = []
+        seen: set[str] = set()
+        node: str | None = start
         while node is not None and node not in safe:
             if node in seen:
                 warn(f"comment {by_id[node].wp_id or node} of {label}: reply loop broken")

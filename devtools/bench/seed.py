@@ -266,6 +266,7 @@ def scenario_targets() -> dict:
     """The URLs and ids the scenarios use."""
     hot = Article.objects.order_by("-comment_count", "-published_at").first()
     deep = Category.objects.filter(level=2).order_by("tree_id", "lft").first()
+    assert hot is not None and deep is not None, "seed the database first"
     return {
         "hot_article_id": hot.pk,
         "hot_article_path": hot.get_absolute_url(),
