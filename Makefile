@@ -18,12 +18,12 @@ KIJI_BIND ?= 127.0.0.1:8000
 
 help:
 	@echo "make run    - set up, migrate, load demo content on first run, serve http://$(KIJI_BIND)/"
-	@echo "make test   - set up and run lint plus the whole test suite against real PostgreSQL"
+	@echo "make test   - set up and run lint, the type checker and the whole test suite against real PostgreSQL"
 	@echo "              (a subset: make test PYTEST_ARGS='tests/blog -x')"
 	@echo "make serve  - production-style gunicorn with settings from the environment"
 	@echo "make upgrade - install, check --deploy, migrate, collectstatic (before a reload)"
 	@echo "make lint   - ruff check + format check"
-	@echo "make typecheck - mypy with django-stubs over the apps"
+	@echo "make typecheck - mypy with django-stubs over the apps (also part of make test)"
 	@echo "make format - ruff format + autofix"
 	@echo "make screenshots - retake the README's pictures (docs/screenshots/) with Chromium"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (UPGRADE=1: newest versions)"
@@ -104,7 +104,7 @@ format: install-dev
 typecheck: install-dev
 	DATABASE_URL=postgresql://typecheck@127.0.0.1:1/unused SECRET_KEY=typecheck $(BIN)/mypy
 
-test: install-dev messages lint
+test: install-dev messages lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
