@@ -10,7 +10,7 @@
 
   var section = document.querySelector("[data-comments]");
   if (!section || !window.fetch || !window.FormData) return;
-  // Tell the server this browser applies its own state to the shared page (see blog/cache.py).
+  // Tell the server this browser applies its own state to the shared page (see pagecache/cache.py).
   document.cookie = "kiji_js=1; path=/; max-age=" + 30 * 86400 + "; samesite=lax" +
     (location.protocol === "https:" ? "; secure" : "");
   var mainForm = section.querySelector("form[data-comment-form]");
