@@ -21,6 +21,7 @@ from mptt.querysets import TreeQuerySet
 
 from blog.models.articles import ARTICLE_KIND
 from comments.conf import comment_settings
+from comments.popular import COUNT_TRIGGERS, ArticleCommentDay  # noqa: F401 (a model of this app)
 from comments.trees import SequenceTreeIds
 from pagecache.triggers import BumpObjectVersions, BumpVersion
 
@@ -168,6 +169,8 @@ class Comment(MPTTModel):
                 operation=pgtrigger.Update,
                 condition=pgtrigger.AnyChange(*LISTED_FIELDS),
             ),
+            # Visible comments per article and day, for the popular ranking (comments.popular).
+            *COUNT_TRIGGERS,
         ]
 
     # The tree fields MPTTModel's metaclass adds; declared here (no values) so the type checker

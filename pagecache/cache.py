@@ -39,7 +39,7 @@ import gzip
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -130,13 +130,30 @@ def site_versions(request: HttpRequest) -> Versions:
     return {name: value for name, value in versions.items() if name in names}
 
 
-def versioned(request: HttpRequest | None, name: str, compute: Callable[[], T]) -> T:
+def versioned(
+    request: HttpRequest | None,
+    name: str,
+    compute: Callable[[], T],
+    *,
+    depends_on: Collection[str] | None = None,
+) -> T:
     """``compute()``, cached under the site-wide versions of ``request``: a widget as fresh as
     the page it is part of (a minute-old widget in a never-stale page would not be), computed
-    once per change of what it may show. Without a request it is computed afresh."""
+    once per change of what it may show. Without a request it is computed afresh.
+
+    ``depends_on`` names the dependencies (pagecache.registry) the widget reads, when fewer
+    than all: a category tree is not recomputed for every comment. Each name must be
+    registered, so a typo cannot silently leave a widget unkeyed.
+    """
     if request is None:
         return compute()
-    raw = repr((name, sorted(site_versions(request).items())))
+    versions = site_versions(request)
+    if depends_on is not None:
+        unknown = set(depends_on) - {dependency.name for dependency in dependencies()}
+        if unknown:
+            raise ValueError(f"unknown page-cache dependencies: {sorted(unknown)}")
+        versions = {key: value for key, value in versions.items() if key in depends_on}
+    raw = repr((name, sorted(versions.items())))
     key = "kiji:widget:" + hashlib.sha256(raw.encode()).hexdigest()
     value: T | None = safe_get(key)
     if value is None:

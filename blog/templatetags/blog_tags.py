@@ -19,6 +19,8 @@ SIDEBAR_RECENT_COUNT = 8
 TAG_CLOUD_SIZE = 30
 # Tag cloud font steps, from the least to the most used tag.
 TAG_CLOUD_WEIGHTS = 5
+# What widgets counting published articles depend on (blog.page_versions).
+LISTS = ("site", "newest")
 
 
 @register.inclusion_tag("blog/includes/_category_nav.html")
@@ -42,10 +44,11 @@ def sidebar(context: template.Context) -> dict:
         # their table's trigger bumps on any change.
         "sidebar_blocks": list(SidebarBlock.objects.visible()),
         # Counting every published article per category and tag costs tenths of a second on a
-        # big site: computed once per change of the page versions (pagecache.cache.versioned),
-        # so a page never embeds a widget older than itself.
-        "category_tree": versioned(request, "category-tree", category_tree),
-        "tag_cloud": versioned(request, "tag-cloud", tag_cloud),
+        # big site: computed once per change of what they count (pagecache.cache.versioned:
+        # the site version and the newest publish time), so a page never embeds a widget older
+        # than itself, and a comment, which changes neither, never recomputes them.
+        "category_tree": versioned(request, "category-tree", category_tree, depends_on=LISTS),
+        "tag_cloud": versioned(request, "tag-cloud", tag_cloud, depends_on=LISTS),
         "request": request,
     }
 

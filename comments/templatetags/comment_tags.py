@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
 from django import template
-from django.db.models import Count
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from comments.markup import render_body
 from comments.models import Comment
+from comments.popular import popular_ranking as ranking
 from pagecache.cache import versioned
 
 register = template.Library()
 
-POPULAR_DAYS = 7
 POPULAR_COUNT = 5
 RECENT_COUNT = 8
 
@@ -29,16 +26,7 @@ def comment_body(comment: Comment, anchors: Mapping[int, str] | None = None) -> 
 
 def popular_ranking() -> list[int]:
     """Ids of the articles with the most visible comments in the last seven days."""
-    since = timezone.now() - timedelta(days=POPULAR_DAYS)
-    return list(
-        Comment.objects.visible()
-        .on_published_articles()
-        .filter(created_at__gte=since)
-        .values("article_id")
-        .annotate(recent_comments=Count("id"))
-        .order_by("-recent_comments", "-article_id")
-        .values_list("article_id", flat=True)[:POPULAR_COUNT]
-    )
+    return ranking(POPULAR_COUNT)
 
 
 @register.inclusion_tag("comments/includes/_popular_articles.html", takes_context=True)
