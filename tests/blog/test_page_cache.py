@@ -268,3 +268,21 @@ def test_a_change_to_columns_no_list_shows_keeps_lists_cached(client, article, c
     # The article's own page has its own version, bumped by any change to its row.
     page = fresh(client, article.get_absolute_url())
     assert ("本文だけが変わった" in page) == ("body" in change)
+
+
+def test_renaming_the_author_invalidates_the_article_but_a_login_does_not(client, article):
+    """The article's JSON-LD names its author: a name change is a page change (a trigger on
+    the user table, blog.models.tags.AuthorTriggers); signing in changes no page."""
+    from django.contrib.auth import get_user_model
+
+    author = editor()
+    get_user_model().objects.filter(pk=author.pk).update(first_name="太郎", last_name="記者")
+    Article.objects.filter(pk=article.pk).update(author=author)
+    url = article.get_absolute_url()
+    assert "太郎 記者" in warm(client, url)  # get_full_name(): first, then last
+
+    get_user_model().objects.filter(pk=author.pk).update(last_login=timezone.now())
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    get_user_model().objects.filter(pk=author.pk).update(last_name="編集長")
+    assert "編集長" in fresh(client, url)
