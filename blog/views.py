@@ -129,6 +129,7 @@ def frame_key(article: Article, versions: Versions, parts_key: Hashable) -> str:
             article.pk,
             versions.get("site"),
             versions.get("newest"),
+            versions.get("day"),  # the footer's year
             get_language(),
             parts_key,
             row,

@@ -10,7 +10,8 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from blog import article_page
-        from comments.article_part import CommentSection
+        from blog.models.articles import ARTICLE_KIND
+        from comments.article_part import CommentSection, comments_open_sql
         from comments.identity import has_browser_state
         from comments.models import COMMENTS_VERSION
         from pagecache.registry import add_dependency, add_script_state, version_sql
@@ -20,6 +21,9 @@ class CommentsConfig(AppConfig):
         # it gets a personal render; the comment section goes under every article, the
         # popular-articles ranking and the newest comments into every sidebar.
         add_dependency(COMMENTS_VERSION, version_sql(COMMENTS_VERSION))
+        # An article's comment form closes by age alone (KIJI_COMMENTS_CLOSE_AFTER_DAYS): no
+        # write marks that moment, so its page is keyed by whether the form is still open.
+        add_dependency("comments_open", comments_open_sql, kind=ARTICLE_KIND)
         add_script_state(has_browser_state)
         article_page.register(CommentSection())
         article_page.register_sidebar_widget("comments/includes/_sidebar_widgets.html")

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from blog.article_page import ArticlePagePart
 from blog.models import Article
+from comments.conf import comment_settings
 from comments.fragments import personalize, thread_roots, threads_html
 from comments.identity import Sender
 from comments.services import is_open_for_comments
@@ -38,6 +39,19 @@ _COUNT = (
 @functools.cache
 def _count_template() -> Any:  # django-stubs names its type only privately
     return engines["django"].from_string(_COUNT)
+
+
+def comments_open_sql() -> str:
+    """SQL telling whether an article's comment form is still open by age, for the page key
+    (the article's own switch is a column: its version covers it); see is_open_for_comments.
+    Read per request, so a changed setting applies at once."""
+    days = comment_settings.CLOSE_AFTER_DAYS
+    if not days:
+        return "SELECT true"
+    return (
+        f"SELECT published_at >= %(now)s - interval '{int(days)} days'"
+        " FROM blog_article WHERE id = %(object_id)s"
+    )
 
 
 class CommentSection(ArticlePagePart):

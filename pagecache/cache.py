@@ -105,10 +105,12 @@ def page_versions(
     answers 404 as usual. The versions are kept on the request for ``versioned``.
     """
     found = dependencies(kind if object_id is not None else None)
-    sql = "SELECT " + ", ".join(f"({dependency.sql})" for dependency in found)
+    sql = "SELECT " + ", ".join(f"({dependency.text()})" for dependency in found)
     with connections[router.db_for_read(ObjectVersion)].cursor() as cursor:
         # The application's clock, as the published querysets use: one notion of "now".
-        cursor.execute(sql, {"object_id": object_id or 0, "now": timezone.now()})
+        cursor.execute(
+            sql, {"object_id": object_id or 0, "now": timezone.now(), "tz": settings.TIME_ZONE}
+        )
         row = cursor.fetchone()
     versions: dict[str, int | str] = {}
     for dependency, value in zip(found, row or (), strict=True):

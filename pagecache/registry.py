@@ -27,13 +27,18 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 class Dependency:
     """A scalar SQL expression a page is keyed by.
 
-    ``sql`` may use the parameters ``%(now)s`` (the application's clock) and, with ``kind``,
-    ``%(object_id)s``.
+    ``sql`` may use the parameters ``%(now)s`` (the application's clock), ``%(tz)s`` (the
+    site's time zone) and, with ``kind``, ``%(object_id)s``. A callable is called for each
+    query, for SQL that follows a setting (``override_settings`` in tests included).
     """
 
     name: str
-    sql: str
+    sql: str | Callable[[], str]
     kind: str | None = None
+
+    def text(self) -> str:
+        """The SQL as it stands now."""
+        return self.sql() if callable(self.sql) else self.sql
 
 
 _dependencies: dict[str, Dependency] = {}
@@ -48,7 +53,7 @@ def checked_name(name: str) -> str:
     return name
 
 
-def add_dependency(name: str, sql: str, *, kind: str | None = None) -> None:
+def add_dependency(name: str, sql: str | Callable[[], str], *, kind: str | None = None) -> None:
     """Key cached pages (of ``kind`` objects only, when given) by the value of ``sql``."""
     checked_name(name)
     if kind is not None:
