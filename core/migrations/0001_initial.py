@@ -2,6 +2,9 @@
 
 State: core gets the model ops had. Database: the table is renamed in place, so failures
 recorded before the upgrade keep counting (a rename of a small table, instant).
+
+A view named ops_loginfailure over the renamed table (the last operation) serves the previous
+release's workers while `make upgrade` runs; the next release drops it.
 """
 
 from django.db import migrations, models
@@ -29,17 +32,27 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
                             ),
                         ),
                         (
                             "username",
-                            models.CharField(db_index=True, max_length=150, verbose_name="username"),
+                            models.CharField(
+                                db_index=True, max_length=150, verbose_name="username"
+                            ),
                         ),
-                        ("address_hash", models.CharField(max_length=64, verbose_name="address hash")),
+                        (
+                            "address_hash",
+                            models.CharField(max_length=64, verbose_name="address hash"),
+                        ),
                         (
                             "created_at",
-                            models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time"),
+                            models.DateTimeField(
+                                auto_now_add=True, db_index=True, verbose_name="time"
+                            ),
                         ),
                     ],
                     options={
@@ -57,5 +70,11 @@ class Migration(migrations.Migration):
                     },
                 ),
             ],
+        ),
+        # The previous release's workers keep throttling logins while `make upgrade` runs (a simple
+        # view is updatable). The next release drops it.
+        migrations.RunSQL(
+            "CREATE VIEW ops_loginfailure AS SELECT * FROM core_loginfailure",
+            "DROP VIEW IF EXISTS ops_loginfailure",
         ),
     ]

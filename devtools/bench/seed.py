@@ -109,7 +109,8 @@ def seed(write=print) -> dict:
             # Start from empty content tables (the category tree protects its parents).
             cursor.execute(
                 "TRUNCATE comments_vote, comments_report, comments_comment, taggit_taggeditem, "
-                "taggit_tag, blog_source, blog_article, blog_category, pagecache_objectversion "
+                "taggit_tag, blog_source, blog_article, blog_category, pagecache_objectversion, "
+                "comments_articlecommentday "
                 "CASCADE"
             )
         leaves = _categories()

@@ -6,6 +6,9 @@ rows, ids, indexes, foreign keys from blog_article and to auth_user all follow),
 type is relabelled (permissions, admin log entries and role groups keep their rows), and the
 page-cache trigger, whose pgtrigger id depends on the app label, is replaced by the same trigger
 under media's id: exactly one image_site trigger on media_image afterwards.
+
+A view named blog_image over media_image (the last operation) serves the previous release's
+workers while `make upgrade` runs; the next release drops it before changing the table.
 """
 
 import django.db.models.deletion
@@ -30,7 +33,9 @@ BLOG_TRIGGER = pgtrigger.compiler.Trigger(
         when="AFTER",
     ),
 )
-DROP_BLOG_TRIGGER = BLOG_TRIGGER.uninstall_sql + "DROP FUNCTION IF EXISTS pgtrigger_image_site_8f75a();"
+DROP_BLOG_TRIGGER = (
+    BLOG_TRIGGER.uninstall_sql + "DROP FUNCTION IF EXISTS pgtrigger_image_site_8f75a();"
+)
 
 
 def relabel_content_type(apps, schema_editor, old="blog", new="media"):
@@ -38,9 +43,7 @@ def relabel_content_type(apps, schema_editor, old="blog", new="media"):
     content_type = apps.get_model("contenttypes", "ContentType")
     using = schema_editor.connection.alias
     if not content_type.objects.using(using).filter(app_label=new, model="image").exists():
-        content_type.objects.using(using).filter(app_label=old, model="image").update(
-            app_label=new
-        )
+        content_type.objects.using(using).filter(app_label=old, model="image").update(app_label=new)
 
 
 def relabel_content_type_back(apps, schema_editor):
@@ -48,7 +51,6 @@ def relabel_content_type_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -75,7 +77,10 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
                             ),
                         ),
                         (
@@ -88,7 +93,10 @@ class Migration(migrations.Migration):
                                 width_field="width",
                             ),
                         ),
-                        ("title", models.CharField(max_length=200, verbose_name="title / alt text")),
+                        (
+                            "title",
+                            models.CharField(max_length=200, verbose_name="title / alt text"),
+                        ),
                         (
                             "credit",
                             models.CharField(
@@ -98,13 +106,28 @@ class Migration(migrations.Migration):
                                 verbose_name="default credit",
                             ),
                         ),
-                        ("width", models.PositiveIntegerField(default=0, editable=False, verbose_name="width")),
-                        ("height", models.PositiveIntegerField(default=0, editable=False, verbose_name="height")),
+                        (
+                            "width",
+                            models.PositiveIntegerField(
+                                default=0, editable=False, verbose_name="width"
+                            ),
+                        ),
+                        (
+                            "height",
+                            models.PositiveIntegerField(
+                                default=0, editable=False, verbose_name="height"
+                            ),
+                        ),
                         (
                             "renditions",
-                            models.JSONField(blank=True, default=dict, editable=False, verbose_name="renditions"),
+                            models.JSONField(
+                                blank=True, default=dict, editable=False, verbose_name="renditions"
+                            ),
                         ),
-                        ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                        (
+                            "uploaded_at",
+                            models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                        ),
                         (
                             "uploaded_by",
                             models.ForeignKey(
@@ -141,5 +164,11 @@ class Migration(migrations.Migration):
                     when="AFTER",
                 ),
             ),
+        ),
+        # The previous release's workers keep using the old name while `make upgrade` runs (a simple
+        # view is updatable: their uploads land in media_image). The next release drops it.
+        migrations.RunSQL(
+            "CREATE VIEW blog_image AS SELECT * FROM media_image",
+            "DROP VIEW IF EXISTS blog_image",
         ),
     ]

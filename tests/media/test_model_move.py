@@ -36,6 +36,14 @@ def table_exists(table: str) -> bool:
         return cursor.fetchone()[0]
 
 
+def relation_kind(name: str) -> str | None:
+    """pg_class.relkind of a relation: "r" a table, "v" a view; None when there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def function_exists(name: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = %s", [name])
@@ -53,7 +61,8 @@ def latest() -> list[tuple[str, str]]:
 
 @pytest.mark.django_db
 def test_one_image_trigger_on_the_renamed_table():
-    assert not table_exists("blog_image")
+    # The old name is a view for the previous release's workers during the upgrade.
+    assert relation_kind("blog_image") == "v" and relation_kind("media_image") == "r"
     [trigger] = Image._meta.triggers
     assert user_triggers("media_image") == [trigger.get_pgid(Image)]
     assert trigger.get_installation_status(Image)[0] == "INSTALLED"
@@ -68,7 +77,7 @@ def test_an_existing_database_moves_its_images_without_losing_anything():
     assert Group.objects.get(name=EDITORS).permissions.filter(pk=permission.pk).exists()
 
     migrate(BEFORE_THE_MOVE)  # the database as it was before the move, rows and all
-    assert table_exists("blog_image") and not table_exists("media_image")
+    assert relation_kind("blog_image") == "r" and not table_exists("media_image")
     assert user_triggers("blog_image") == ["pgtrigger_image_site_8f75a"]
     assert ContentType.objects.filter(app_label="blog", model="image").exists()
     with connection.cursor() as cursor:
