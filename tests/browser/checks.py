@@ -93,3 +93,17 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "() => Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)"
     )
+
+
+def choose_in_picker(popup, image_id: int) -> None:
+    """Pick an image in the media-library popup and wait until it has closed.
+
+    The popup hands the choice to its opener and closes itself (window.close()) inside the
+    click's own handler, so a Playwright click can fail with TargetClosedError while it is
+    still finishing. The click is scheduled inside the page instead, and the test waits for
+    the close: what a person does, without the race.
+    """
+    choice = popup.locator(f"[data-image-id='{image_id}']")
+    choice.wait_for()
+    with popup.expect_event("close"):
+        choice.evaluate("button => setTimeout(() => button.click(), 0)")

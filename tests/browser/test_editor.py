@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from blog.models import Article
-from tests.browser.checks import assert_accessible
+from tests.browser.checks import assert_accessible, choose_in_picker
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,7 @@ def _write_body(page, image) -> None:
     figure_dialog = page.locator("dialog[open]")
     with page.expect_popup() as popup:
         figure_dialog.get_by_role("button", name="メディアライブラリから選ぶ…").click()
-    popup.value.locator(f"[data-image-id='{image.pk}']").click()
+    choose_in_picker(popup.value, image.pk)
     expect(figure_dialog.locator("input[name=altText]")).to_have_value(image.title)
     figure_dialog.locator("input[name=caption]").fill(f"出典:{image.credit}")
     figure_dialog.locator("button[type=submit]").click()

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from blog.models import Article
+from tests.browser.checks import choose_in_picker
 from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +27,7 @@ def _insert_figure(page, image, caption: str) -> None:
     expect(dialog).to_contain_text("図を挿入")
     with page.expect_popup() as popup:
         dialog.get_by_role("button", name="メディアライブラリから選ぶ…").click()
-    popup.value.locator(f"[data-image-id='{image.pk}']").click()
+    choose_in_picker(popup.value, image.pk)
     expect(dialog.locator("input[name=altText]")).to_have_value(image.title)
     dialog.locator("input[name=caption]").fill(caption)
     dialog.locator("button[type=submit]").click()

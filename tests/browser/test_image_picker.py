@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from tests.browser.checks import choose_in_picker
 from tests.factories import ImageFactory, editor, two_colour_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,7 @@ def test_figure_dialog_and_eyecatch_pick_from_the_library(admin_page, live_serve
     with page.expect_popup() as popup_info:
         dialog.get_by_text("Browse...").click()
     popup = popup_info.value
-    popup.locator(f"[data-image-id='{image.pk}']").click()
+    choose_in_picker(popup, image.pk)
     expect(dialog.locator("input[name=imageUrl]")).to_have_value(image.url)
     expect(dialog.locator("input[name=altText]")).to_have_value("護衛艦の写真")
     expect(dialog.locator("input[name=caption]")).to_have_value("Credit: 海上自衛隊")
@@ -54,7 +55,7 @@ def test_figure_dialog_and_eyecatch_pick_from_the_library(admin_page, live_serve
     # The eyecatch field: "Choose from the library" → popup → thumbnail and id filled in.
     with page.expect_popup() as popup_info:
         page.get_by_text("Choose from the library").click()
-    popup_info.value.locator(f"[data-image-id='{image.pk}']").click()
+    choose_in_picker(popup_info.value, image.pk)
     expect(page.locator("#id_eyecatch")).to_have_value(str(image.pk))
     expect(page.locator("[data-image-picker-title]")).to_have_text("護衛艦の写真")
     expect(page.locator("[data-image-picker-thumb]")).to_be_visible()
