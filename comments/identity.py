@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
 from comments.conf import comment_settings
-from config.net import client_ip
+from config.net import address_key, client_ip
 
 _COOKIE_SALT = "kiji.comments.browser"
 
@@ -35,20 +35,6 @@ def keyed_hash(purpose: str, value: str) -> str:
 def _short_hash(purpose: str, value: str, length: int) -> str:
     digest = salted_hmac(f"kiji.comments.{purpose}", value, algorithm="sha256").digest()
     return base64.b64encode(digest, altchars=b"./").decode()[:length]
-
-
-def address_key(ip: str) -> str:
-    """What identifies one client: the IPv4 address, or the /64 network of an IPv6 address
-    (one household or phone gets a whole /64 and can rotate addresses inside it)."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
 
 
 def ip_hash(ip: str) -> str:

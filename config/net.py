@@ -31,6 +31,22 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
+def address_key(ip: str) -> str:
+    """What identifies one client: the IPv4 address, or the /64 network of an IPv6 address
+    (one household or phone gets a whole /64 and can rotate addresses inside it); an
+    IPv4-mapped IPv6 address is its IPv4 address. Rate limits, bans and the login throttle
+    all count by it."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address of the client that sent ``request`` (see the module docstring)."""
     remote = request.META.get("REMOTE_ADDR", "")

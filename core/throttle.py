@@ -15,7 +15,6 @@ authentication backend and middleware. The rule here is two indexed counts.
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import timedelta
 
 from django import forms
@@ -25,26 +24,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from config.net import client_ip
+from config.net import address_key, client_ip
 from core.models import LoginFailure
-
-
-def _address(ip: str) -> str:
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
 
 
 def address_hash(request) -> str:
     """Keyed hash of the client's address (IPv6: its /64)."""
     return salted_hmac(
-        "kiji.ops.login", _address(client_ip(request)), algorithm="sha256"
+        "kiji.ops.login", address_key(client_ip(request)), algorithm="sha256"
     ).hexdigest()
 
 
