@@ -14,18 +14,15 @@ before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, timedelta
-from typing import cast
 
 import pgtrigger
 from django.db import connections, models, router
 from django.utils import timezone
 
-POPULAR_DAYS = 7
+from pagecache.triggers import ChangedRowsTrigger, transition_tables
 
-# pgtrigger.Referencing has no annotations; this is its signature.
-_referencing = cast(Callable[..., pgtrigger.Referencing], pgtrigger.Referencing)
+POPULAR_DAYS = 7
 
 _VISIBLE = "status = 'visible'"
 _DAY = "(created_at AT TIME ZONE 'UTC')::date"
@@ -50,29 +47,20 @@ class ArticleCommentDay(models.Model):
         return f"article {self.article_id} on {self.day}: {self.visible}"
 
 
-class CountVisibleComments(pgtrigger.Trigger):
+class CountVisibleComments(ChangedRowsTrigger):
     """Once per statement, add the visible comments the statement wrote to their (article,
-    day) counts and take away those it removed, hid or moved. One operation per trigger:
-    PostgreSQL refuses transition tables on a trigger for several."""
+    day) counts and take away those it removed, hid or moved."""
 
     def __init__(self, *, name: str, operation: pgtrigger.Operation) -> None:
-        event = str(operation)
-        added = f"SELECT article_id, {_DAY} AS day, 1 AS delta FROM new_rows WHERE {_VISIBLE}"
-        removed = f"SELECT article_id, {_DAY} AS day, -1 AS delta FROM old_rows WHERE {_VISIBLE}"
-        changes = {
-            str(pgtrigger.Insert): added,
-            str(pgtrigger.Delete): removed,
-            str(pgtrigger.Update): f"{added} UNION ALL {removed}",
-        }[event]
+        old, new = transition_tables(operation)
+        changes = " UNION ALL ".join(
+            f"SELECT article_id, {_DAY} AS day, {delta} AS delta FROM {table} WHERE {_VISIBLE}"
+            for table, delta in ((new, 1), (old, -1))
+            if table
+        )
         super().__init__(
             name=name,
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
             operation=operation,
-            referencing=_referencing(
-                old="old_rows" if event != str(pgtrigger.Insert) else None,
-                new="new_rows" if event != str(pgtrigger.Delete) else None,
-            ),
             # A vote or an edit changes no count: the sum is zero and nothing is written.
             func=(
                 "INSERT INTO comments_articlecommentday AS counted (article_id, day, visible) "
