@@ -54,6 +54,17 @@ def wait_for(port: int, path: str = "/healthz", timeout: float = 60) -> None:
     raise RuntimeError(f"gunicorn did not answer on port {port}")
 
 
+def stop(process: subprocess.Popen | None, sig: signal.Signals, *, timeout: float) -> None:
+    """Ask a server started here to stop with ``sig``; kill it if it has not after
+    ``timeout`` seconds."""
+    if process and process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class Server:
     """gunicorn with the production settings (DEBUG off) and the documented worker count."""
 
@@ -90,12 +101,7 @@ class Server:
         return [round(child.memory_info().rss / 2**20, 1) for child in master.children()]
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop(self.process, signal.SIGTERM, timeout=30)  # gunicorn: graceful shutdown
 
 
 def wrk(
@@ -447,12 +453,7 @@ class Nginx:
         return f"/bench-static/{name}"
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop(self.process, signal.SIGQUIT, timeout=10)  # nginx: graceful shutdown
 
 
 def reads_during_writes(
