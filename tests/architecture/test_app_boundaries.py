@@ -3,10 +3,11 @@ and the page cache), and the page cache knows none of the apps that plug into it
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.architecture.imports import imported_modules, violations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,42 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "blog": {"comments"},
     "pagecache": {"blog", "comments", "wpimport", "ops"},
+    # The media library is a library: blog, comments and the importer use it, never back.
+    "media": {"blog", "comments", "wpimport"},
 }
-
-
-def imported_modules(source: str) -> list[tuple[int, str]]:
-    """(line, dotted module) of every import statement anywhere in ``source``."""
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append((node.lineno, node.module))
-        elif isinstance(node, ast.Call) and _is_dynamic_import(node):
-            argument = node.args[0]
-            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                found.append((node.lineno, argument.value))
-    return found
-
-
-def _is_dynamic_import(node: ast.Call) -> bool:
-    """importlib.import_module("x") or __import__("x") with a literal name."""
-    function = node.func
-    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
-    return name in {"import_module", "__import__"} and bool(node.args)
-
-
-def violations(app: str, forbidden: set[str]) -> list[str]:
-    """Imports of ``forbidden`` packages in the app's Python files, migrations excepted."""
-    problems = []
-    for path in sorted((ROOT / app).rglob("*.py")):
-        relative = path.relative_to(ROOT)
-        if "migrations" in relative.parts:
-            continue
-        for line, module in imported_modules(path.read_text()):
-            if module.split(".")[0] in forbidden:
-                problems.append(f"{relative}:{line} imports {module}")
-    return problems
 
 
 @pytest.mark.parametrize("app", sorted(FORBIDDEN))

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.architecture.imports import imported_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("blog", "comments", "wpimport", "ops", "core", "config", "pagecache", "media")
@@ -54,17 +55,6 @@ def test_development_manage_py_lists_each_tool(name):
     assert name in commands(KIJI_DEVTOOLS="1")
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Every module a file imports, at module level or inside functions."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-    return found
-
-
 def product_files():
     for package in PRODUCT:
         folder = ROOT / package
@@ -79,7 +69,7 @@ def test_no_product_module_imports_the_tests_or_the_tools(forbidden):
         for path in product_files()
         if any(
             module == forbidden or module.startswith(forbidden + ".")
-            for module in imported_modules(path)
+            for _line, module in imported_modules(path.read_text())
         )
     ]
     assert not offenders
@@ -89,6 +79,8 @@ def test_the_tools_do_not_import_the_tests():
     offenders = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "devtools").rglob("*.py")
-        if any(module.split(".")[0] == "tests" for module in imported_modules(path))
+        if any(
+            module.split(".")[0] == "tests" for _line, module in imported_modules(path.read_text())
+        )
     ]
     assert not offenders
